@@ -1,0 +1,113 @@
+// rma: after-sales case handling over an append-only ledger.
+// This file holds the command table, the global options, and the one place where errors
+// become exit codes (DESIGN §7).
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <fmt/format.h>
+#include <string_view>
+#include <vector>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "error.hpp"
+#include "text.hpp"
+
+namespace {
+
+using rma::cli::Command;
+
+const std::vector<Command>& command_table() {
+  static const std::vector<Command> table = {
+      {"init", "create a workspace, or set a fresh clone's site", rma::cli::setup_init},
+      {"check", "verify every ledger file: format, hash chains, forks, gaps", rma::cli::setup_check},
+  };
+  return table;
+}
+
+// Global options that take a value, so the pre-scan can skip their values.
+bool takes_value(std::string_view arg) {
+  for (std::string_view opt : {"--dir", "--site", "--by", "--now", "--format"})
+    if (arg == opt) return true;
+  return false;
+}
+
+// The first word that is not an option: the subcommand the user meant.
+std::string_view find_subcommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") return {};
+    if (takes_value(arg)) {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] != '-') return arg;
+  }
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A write past a file-size limit must fail with EFBIG (exit 7), not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
+
+  rma::cli::Context ctx;
+  CLI::App app{"rma: after-sales case handling (returns, exchanges, repairs, complaints) "
+               "over an append-only ledger kept in git",
+               "rma"};
+  app.set_version_flag("--version", std::string("rma ") + RMA_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(true);
+  auto& g = ctx.options;
+  app.option_defaults()->group("Global options");
+  app.add_option("--dir", g.dir, "workspace folder (else $RMA_DIR, else the nearest folder upward holding rma.toml)");
+  app.add_option("--site", g.site, "this clone's site code, where .rma/site has none yet (else $RMA_SITE)");
+  app.add_option("--by", g.by, "the operator recording the event (else $RMA_OPERATOR)");
+  app.add_option("--now", g.now, "a fixed clock for scripts and tests (else $RMA_NOW)");
+  app.add_option("--format", g.format, "output of reading commands")
+      ->check(CLI::IsMember({"table", "json", "csv", "html"}))
+      ->capture_default_str();
+  app.add_flag("--json", g.json, "JSON output (same as --format json)");
+  app.add_flag("-q,--quiet", g.quiet, "print only what scripts need");
+  app.add_flag("--no-color", g.no_color, "no colour (also NO_COLOR=1)");
+
+  std::vector<std::string> names;
+  for (const auto& command : command_table()) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    command.setup(*sub, ctx);
+    names.emplace_back(command.name);
+  }
+
+  std::string_view wanted = find_subcommand(argc, argv);
+  if (!wanted.empty() && std::find(names.begin(), names.end(), wanted) == names.end()) {
+    auto suggestion = rma::closest_match(wanted, names);
+    rma::Error error(rma::ErrorKind::usage, fmt::format("unknown command '{}'", rma::printable(wanted)),
+                     suggestion ? fmt::format("did you mean '{}'?", *suggestion) : "no such command",
+                     "`rma --help` lists the commands");
+    rma::cli::print_error(ctx, error);
+    return 2;
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    rma::Error error(rma::ErrorKind::usage, "usage", e.what(), "`rma " + std::string(wanted) + " --help` shows the options");
+    rma::cli::print_error(ctx, error);
+    return 2;
+  } catch (const rma::Error& e) {
+    rma::cli::print_error(ctx, e);
+    return rma::exit_code(e.kind());
+  } catch (const std::exception& e) {
+    rma::cli::print_error(ctx, e);
+    return 7;
+  }
+  return ctx.exit_code;
+}

@@ -1,0 +1,436 @@
+#include "ledger_line.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <fmt/format.h>
+
+#include "text.hpp"
+
+namespace rma {
+
+const std::string* Event::find(std::string_view key) const {
+  for (const auto& f : fields)
+    if (f.key == key) return &f.value;
+  return nullptr;
+}
+
+std::string Event::get(std::string_view key) const {
+  const std::string* v = find(key);
+  return v ? *v : std::string{};
+}
+
+void Event::set(std::string_view key, std::string value) {
+  for (auto& f : fields)
+    if (f.key == key) {
+      f.value = std::move(value);
+      return;
+    }
+  fields.push_back({std::string(key), std::move(value)});
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema. A trailing '*' names a family of keys with that prefix (deduct_freight=20.00),
+// written in alphabetical order at that place. `at` and `key` (the idempotency key of an
+// import row) close every action's list; `by` and `h` follow them.
+
+namespace {
+
+struct ActionSchema {
+  std::string_view action;
+  std::vector<std::string_view> keys;
+};
+
+const std::vector<ActionSchema>& schema() {
+  static const std::vector<ActionSchema> table = {
+      {"open",
+       {"kind", "order", "customer", "phone", "sku", "category", "qty", "reason", "channel",
+        "priority", "delivered", "paid", "currency", "evidence", "policy", "override", "ext",
+        "note"}},
+      {"review",
+       {"decision", "resolution", "amount", "currency", "freight", "keep_goods", "why", "info"}},
+      {"ship", {"direction", "carrier", "tracking", "cost", "currency"}},
+      {"receive", {"qty", "damaged", "condition", "disposition", "arrived", "note"}},
+      {"repair", {"where", "technician", "note"}},
+      {"refund", {"amount", "currency", "method", "ref", "deduct_*", "note"}},
+      {"contact", {"channel", "note"}},
+      {"note", {"note"}},
+      {"escalate", {"to", "why"}},
+      {"correct", {"of", "set_*", "why"}},
+      {"resolve", {"keep", "discard", "why"}},
+      {"cancel", {"why"}},
+      {"close", {"satisfaction", "feedback", "why"}},
+      {"reopen", {"why"}},
+  };
+  return table;
+}
+
+const ActionSchema* schema_for(std::string_view action) {
+  for (const auto& s : schema())
+    if (s.action == action) return &s;
+  return nullptr;
+}
+
+// Rank of a key in its action's canonical order; unknown keys rank after all known ones.
+std::size_t key_rank(const ActionSchema* s, std::string_view key) {
+  static constexpr std::array<std::string_view, 2> tail = {"at", "key"};
+  std::size_t n = s ? s->keys.size() : 0;
+  if (s) {
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string_view k = s->keys[i];
+      if (k.ends_with('*') ? key.starts_with(k.substr(0, k.size() - 1)) : key == k) return i;
+    }
+  }
+  for (std::size_t i = 0; i < tail.size(); ++i)
+    if (key == tail[i]) return n + i;
+  return n + tail.size();
+}
+
+}  // namespace
+
+std::span<const std::string_view> known_actions() {
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> v;
+    for (const auto& s : schema()) v.push_back(s.action);
+    return v;
+  }();
+  return names;
+}
+
+bool is_known_action(std::string_view action) { return schema_for(action) != nullptr; }
+
+void canonicalize(Event& event) {
+  const ActionSchema* s = schema_for(event.action);
+  std::stable_sort(event.fields.begin(), event.fields.end(), [&](const Field& a, const Field& b) {
+    std::size_t ra = key_rank(s, a.key), rb = key_rank(s, b.key);
+    if (ra != rb) return ra < rb;
+    // Within a family (deduct_*, set_*) the order is alphabetical; unknown keys keep theirs.
+    bool family = s && ra < s->keys.size() && s->keys[ra].ends_with('*');
+    return family && a.key < b.key;
+  });
+}
+
+bool is_canonical_order(const Event& event) {
+  Event copy = event;
+  canonicalize(copy);
+  return copy.fields == event.fields;
+}
+
+bool is_valid_key(std::string_view key) {
+  if (key.empty() || key[0] < 'a' || key[0] > 'z') return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+namespace {
+
+bool needs_quotes(std::string_view value) {
+  if (value.empty()) return true;
+  for (char ch : value) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7F || ch == '"' || ch == '\\' || ch == '=' || ch == '#') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string quote_value(std::string_view value) {
+  if (!needs_quotes(value)) return std::string(value);
+  std::string out;
+  out.reserve(value.size() + 2);
+  out += '"';
+  for (char ch : value) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default: out += ch;
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string event_body(const Event& event) {
+  std::string out = format_utc(event.recorded);
+  out += ' ';
+  out += event.case_id;
+  out += ' ';
+  out += std::to_string(event.seq);
+  out += ' ';
+  out += event.action;
+  for (const auto& f : event.fields) {
+    out += ' ';
+    out += f.key;
+    out += '=';
+    out += quote_value(f.value);
+  }
+  out += " by=";
+  out += quote_value(event.by);
+  return out;
+}
+
+std::string chain_hash(std::string_view previous_hash, std::string_view body) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx, previous_hash.data(), previous_hash.size());
+  EVP_DigestUpdate(ctx, " ", 1);
+  EVP_DigestUpdate(ctx, body.data(), body.size());
+  EVP_DigestFinal_ex(ctx, digest.data(), &length);
+  EVP_MD_CTX_free(ctx);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (std::size_t i = 0; i < 16; ++i) {
+    out[2 * i] = hex[digest[i] >> 4];
+    out[2 * i + 1] = hex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+std::string seal_event(Event& event, std::string_view previous_hash) {
+  canonicalize(event);
+  std::string body = event_body(event);
+  event.hash = chain_hash(previous_hash, body);
+  body += " h=";
+  body += event.hash;
+  body += '\n';
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+namespace {
+
+struct LineParser {
+  std::string_view line;
+  std::size_t pos = 0;
+
+  LineError fail(std::size_t at, std::string message, std::string hint) const {
+    return LineError{at, std::move(message), std::move(hint)};
+  }
+
+  // The next space-separated bare token.
+  std::string_view token() {
+    std::size_t start = pos;
+    while (pos < line.size() && line[pos] != ' ') ++pos;
+    return line.substr(start, pos - start);
+  }
+};
+
+bool is_hex32(std::string_view s) {
+  if (s.size() != 32) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
+  LineParser p{line};
+  if (line.size() > kMaxLineBytes)
+    return p.fail(kMaxLineBytes, "line is longer than 64 KiB", "split the note; no event is this long");
+  if (auto bad = find_invalid_utf8(line))
+    return p.fail(*bad, "invalid UTF-8", "the file must be UTF-8; re-save it as UTF-8");
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x20 || c == 0x7F)
+      return p.fail(i, fmt::format("control character {} in the line", printable(line.substr(i, 1))),
+                    "tabs, newlines and CR are written as \\t \\n \\r inside quotes");
+  }
+
+  ParsedLine out;
+  Event& e = out.event;
+
+  std::size_t at = p.pos;
+  std::string_view recorded = p.token();
+  auto t = parse_utc(recorded);
+  if (!t)
+    return p.fail(at, "expected the recorded time in UTC, such as 2026-11-23T03:38:30.123Z",
+                  "every event line starts with its UTC time, case id, seq and action");
+  e.recorded = *t;
+
+  auto expect_space = [&](const char* next) -> std::optional<LineError> {
+    if (p.pos >= line.size())
+      return p.fail(p.pos, fmt::format("line ends before the {}", next),
+                    "an event line is: <recorded> <case> <seq> <action> key=value... by=<operator> h=<hash>");
+    if (line[p.pos] != ' ' || (p.pos + 1 < line.size() && line[p.pos + 1] == ' '))
+      return p.fail(p.pos, "fields are separated by exactly one space", "remove the extra space");
+    ++p.pos;
+    return std::nullopt;
+  };
+
+  if (auto err = expect_space("case id")) return *err;
+  at = p.pos;
+  std::string_view case_text = p.token();
+  if (!parse_case_id(case_text))
+    return p.fail(at, fmt::format("'{}' is not a case id", case_text),
+                  "a case id looks like RMA-261123-SH-0042");
+  e.case_id = std::string(case_text);
+
+  if (auto err = expect_space("seq")) return *err;
+  at = p.pos;
+  std::string_view seq_text = p.token();
+  std::uint32_t seq = 0;
+  auto [end, ec] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
+  if (ec != std::errc{} || end != seq_text.data() + seq_text.size() || seq == 0 ||
+      seq_text[0] == '0')
+    return p.fail(at, fmt::format("'{}' is not a sequence number", seq_text),
+                  "seq counts the events of a case from 1, without leading zeros");
+  e.seq = seq;
+
+  if (auto err = expect_space("action")) return *err;
+  at = p.pos;
+  std::string_view action = p.token();
+  if (!is_known_action(action)) {
+    auto suggestion = closest_match(action, known_actions());
+    return p.fail(at, fmt::format("unknown action '{}'", action),
+                  suggestion ? fmt::format("did you mean '{}'?", *suggestion)
+                             : "actions are open, review, ship, receive, repair, refund, contact, "
+                               "note, escalate, correct, resolve, cancel, close, reopen");
+  }
+  e.action = std::string(action);
+
+  bool have_by = false;
+  while (true) {
+    if (p.pos >= line.size())
+      return p.fail(p.pos, "line ends without h=<hash>",
+                    "a line whose end is missing was cut off; `rma check --repair` quarantines a torn last line");
+    if (auto err = expect_space("next field")) return *err;
+    std::size_t key_start = p.pos;
+    while (p.pos < line.size() && line[p.pos] != '=' && line[p.pos] != ' ') ++p.pos;
+    std::string_view key = line.substr(key_start, p.pos - key_start);
+    if (p.pos >= line.size() || line[p.pos] != '=')
+      return p.fail(key_start, fmt::format("expected key=value, found '{}'", key),
+                    "values with spaces are written in double quotes");
+    if (!is_valid_key(key))
+      return p.fail(key_start, fmt::format("'{}' is not a valid key", key),
+                    "keys are lower-case letters, digits and _, starting with a letter");
+    ++p.pos;  // '='
+    std::size_t value_start = p.pos;
+
+    if (key == "h") {
+      std::string_view hash = p.token();
+      if (!is_hex32(hash))
+        return p.fail(value_start, "h= must be 32 lower-case hex digits", "the hash is the last field of a line");
+      if (p.pos != line.size())
+        return p.fail(p.pos, "h= must be the last field", "nothing may follow the hash");
+      if (!have_by)
+        return p.fail(key_start, "the line has no by=<operator>", "every event names the operator who recorded it");
+      e.hash = std::string(hash);
+      out.body_length = key_start - 1;
+      return out;
+    }
+
+    std::string value;
+    if (p.pos < line.size() && line[p.pos] == '"') {
+      ++p.pos;
+      bool closed = false;
+      while (p.pos < line.size()) {
+        char c = line[p.pos];
+        if (c == '"') {
+          closed = true;
+          ++p.pos;
+          break;
+        }
+        if (c == '\\') {
+          if (p.pos + 1 >= line.size()) break;
+          char n = line[p.pos + 1];
+          switch (n) {
+            case '"': value += '"'; break;
+            case '\\': value += '\\'; break;
+            case 'n': value += '\n'; break;
+            case 't': value += '\t'; break;
+            case 'r': value += '\r'; break;
+            default:
+              return p.fail(p.pos, fmt::format("unknown escape \\{}", n),
+                            "inside quotes only \\\" \\\\ \\n \\t \\r are escapes");
+          }
+          p.pos += 2;
+          continue;
+        }
+        value += c;
+        ++p.pos;
+      }
+      if (!closed)
+        return p.fail(value_start, "the quoted value has no closing quote", "end the value with \"");
+      if (p.pos < line.size() && line[p.pos] != ' ')
+        return p.fail(p.pos, "a quoted value must be followed by a space", "separate fields with one space");
+    } else {
+      std::string_view bare = p.token();
+      if (bare.empty())
+        return p.fail(value_start, fmt::format("{}= has no value", key), "an empty value is written as \"\"");
+      for (std::size_t i = 0; i < bare.size(); ++i) {
+        char c = bare[i];
+        if (c == '"' || c == '\\' || c == '=' || c == '#')
+          return p.fail(value_start + i, fmt::format("'{}' in a bare value", c),
+                        "values holding \" \\ = or # are written in double quotes");
+      }
+      value = std::string(bare);
+    }
+
+    if (key == "by") {
+      if (have_by) return p.fail(key_start, "by= appears twice", "an event has one operator");
+      have_by = true;
+      e.by = std::move(value);
+      continue;
+    }
+    if (e.find(key))
+      return p.fail(key_start, fmt::format("key '{}' appears twice", key), "each key appears once in an event");
+    e.fields.push_back({std::string(key), std::move(value)});
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Case ids
+
+bool is_site_code(std::string_view text) {
+  if (text.empty() || text.size() > 8) return false;
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
+std::optional<CaseId> parse_case_id(std::string_view text) {
+  if (text.size() > kMaxCodeBytes) return std::nullopt;
+  std::size_t a = text.find('-');
+  if (a == std::string_view::npos) return std::nullopt;
+  std::size_t b = text.find('-', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  std::size_t c = text.find('-', b + 1);
+  if (c == std::string_view::npos || text.find('-', c + 1) != std::string_view::npos)
+    return std::nullopt;
+  std::string_view prefix = text.substr(0, a), date = text.substr(a + 1, b - a - 1),
+                   site = text.substr(b + 1, c - b - 1), counter = text.substr(c + 1);
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  };
+  if (prefix.empty() || prefix.size() > 8 || prefix[0] < 'A' || prefix[0] > 'Z' ||
+      !is_site_code(prefix))
+    return std::nullopt;
+  if (date.size() != 6 || !digits(date) || !is_site_code(site)) return std::nullopt;
+  if (counter.size() < 4 || counter.size() > 9 || !digits(counter)) return std::nullopt;
+  CaseId id;
+  id.prefix = std::string(prefix);
+  id.date = std::string(date);
+  id.site = std::string(site);
+  std::from_chars(counter.data(), counter.data() + counter.size(), id.counter);
+  if (id.counter == 0 || (counter.size() > 4 && counter[0] == '0')) return std::nullopt;
+  return id;
+}
+
+std::string format_case_id(const CaseId& id) {
+  return fmt::format("{}-{}-{}-{:04}", id.prefix, id.date, id.site, id.counter);
+}
+
+}  // namespace rma

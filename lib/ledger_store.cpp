@@ -1,0 +1,373 @@
+#include "ledger_store.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/filesystem.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <thread>
+
+#include "text.hpp"
+
+namespace rma {
+
+namespace {
+
+Error io_error(std::string what, int err, std::string hint = {}) {
+  return Error(ErrorKind::system, std::move(what), std::strerror(err),
+               hint.empty() ? "check the disk, the permissions and the path, then retry" : std::move(hint));
+}
+
+// A file descriptor that closes itself.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+bool is_month_folder(const std::string& name) {
+  return name.size() == 7 && name[4] == '-' &&
+         std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+}
+
+// Reads a whole file that must be a regular file (not a symlink, folder or device).
+std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    problem = std::strerror(errno);
+    return std::nullopt;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    problem = "is a symbolic link; ledger files must be regular files inside the workspace";
+    return std::nullopt;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    problem = "is not a regular file";
+    return std::nullopt;
+  }
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.ok()) {
+    problem = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string data;
+  data.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  while (true) {
+    if (got == data.size()) data.resize(data.size() + 65536);  // grew while we read
+    ssize_t n = ::read(fd.get(), data.data() + got, data.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      problem = std::strerror(errno);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  data.resize(got);
+  return data;
+}
+
+void fsync_dir(const fs::path& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.ok() || ::fsync(fd.get()) != 0) throw io_error("fsync " + dir.string(), errno);
+}
+
+}  // namespace
+
+std::vector<std::string> list_ledger_files(const fs::path& root) {
+  std::vector<std::string> out;
+  fs::path ledger = root / "ledger";
+  boost::system::error_code ec;
+  if (!fs::is_directory(ledger, ec)) return out;
+  for (fs::directory_iterator month(ledger, ec), end; !ec && month != end; month.increment(ec)) {
+    std::string month_name = month->path().filename().string();
+    if (!is_month_folder(month_name) || !fs::is_directory(month->path(), ec)) continue;
+    for (fs::directory_iterator file(month->path(), ec); !ec && file != end; file.increment(ec)) {
+      if (file->path().extension() == ".rma")
+        out.push_back("ledger/" + month_name + "/" + file->path().filename().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string ledger_file_for(std::string_view site, std::string_view month) {
+  return fmt::format("ledger/{}/{}.rma", month, site);
+}
+
+Ledger read_ledger(const fs::path& root) {
+  Ledger ledger;
+  ledger.files = list_ledger_files(root);
+  for (std::uint32_t fi = 0; fi < ledger.files.size(); ++fi) {
+    const std::string& rel = ledger.files[fi];
+    std::string problem;
+    auto data = read_regular_file(root / rel, problem);
+    if (!data) {
+      ledger.issues.push_back({IssueKind::unreadable, {rel, 0, 0, {}},
+                               fmt::format("cannot read {}: {}", rel, problem),
+                               "restore the file from git (`git checkout -- " + rel + "`)"});
+      continue;
+    }
+    std::string_view text = *data;
+    std::uint32_t line_no = 0;
+    std::size_t pos = 0;
+    bool saw_header = false;
+    while (pos < text.size()) {
+      ++line_no;
+      std::size_t nl = text.find('\n', pos);
+      bool torn = nl == std::string_view::npos;
+      std::string_view line = text.substr(pos, (torn ? text.size() : nl) - pos);
+      pos = torn ? text.size() : nl + 1;
+      if (torn) {
+        ledger.issues.push_back(
+            {IssueKind::torn_tail, {rel, static_cast<int>(line_no), 1, std::string(line)},
+             "the last line has no newline: a write was cut off (torn tail); it is skipped",
+             "`rma check --repair` moves it to .rma/quarantine/"});
+        break;
+      }
+      if (line_no == 1) {
+        if (line != kLedgerHeader) {
+          ledger.issues.push_back(
+              {IssueKind::not_a_ledger, {rel, 1, 1, std::string(line.substr(0, 200))},
+               fmt::format("{} does not start with '{}'", rel, kLedgerHeader),
+               "this is not an rma ledger file; move it out of ledger/ or restore it from git"});
+          break;
+        }
+        saw_header = true;
+        continue;
+      }
+      if (line.empty() || line[0] == '#') continue;
+      auto parsed = parse_line(line);
+      if (auto* err = std::get_if<LineError>(&parsed)) {
+        ledger.issues.push_back({IssueKind::format,
+                                 {rel, static_cast<int>(line_no), column_of(line, err->byte),
+                                  std::string(line)},
+                                 err->message, err->hint});
+        continue;
+      }
+      auto& ok = std::get<ParsedLine>(parsed);
+      StoredEvent se;
+      se.body = std::string(line.substr(0, ok.body_length));
+      se.event = std::move(ok.event);
+      se.file = fi;
+      se.line = line_no;
+      se.when = se.event.recorded;
+      if (const std::string* at = se.event.find("at")) {
+        try {
+          se.when = parse_time(*at, date::locate_zone("UTC"));
+        } catch (const Error&) {
+          // A malformed `at` is reported by check; ordering falls back to `recorded`.
+        }
+      }
+      ledger.events.push_back(std::move(se));
+    }
+    (void)saw_header;
+  }
+  std::stable_sort(ledger.events.begin(), ledger.events.end(),
+                   [](const StoredEvent& a, const StoredEvent& b) {
+                     if (a.event.case_id != b.event.case_id) return a.event.case_id < b.event.case_id;
+                     if (a.event.seq != b.event.seq) return a.event.seq < b.event.seq;
+                     if (a.file != b.file) return a.file < b.file;
+                     return a.line < b.line;
+                   });
+  return ledger;
+}
+
+std::vector<const StoredEvent*> Ledger::case_events(std::string_view case_id) const {
+  std::vector<const StoredEvent*> out;
+  auto lo = std::lower_bound(events.begin(), events.end(), case_id,
+                             [](const StoredEvent& e, std::string_view id) { return e.event.case_id < id; });
+  for (auto it = lo; it != events.end() && it->event.case_id == case_id; ++it) out.push_back(&*it);
+  return out;
+}
+
+std::vector<std::string> Ledger::case_ids() const {
+  std::vector<std::string> out;
+  for (const auto& e : events)
+    if (out.empty() || out.back() != e.event.case_id) out.push_back(e.event.case_id);
+  return out;
+}
+
+std::vector<std::size_t> Ledger::time_order() const {
+  std::vector<std::size_t> order(events.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = events[a];
+    const auto& y = events[b];
+    if (x.when != y.when) return x.when < y.when;
+    if (x.event.case_id != y.event.case_id) return x.event.case_id < y.event.case_id;
+    return x.event.seq < y.event.seq;
+  });
+  return order;
+}
+
+std::string Ledger::location(const StoredEvent& e) const {
+  return fmt::format("{}:{}", files[e.file], e.line);
+}
+
+// ---------------------------------------------------------------------------------------
+
+std::chrono::milliseconds lock_timeout() {
+  if (const char* env = std::getenv("RMA_LOCK_TIMEOUT")) {
+    char* end = nullptr;
+    double seconds = std::strtod(env, &end);
+    if (end != env && seconds >= 0 && seconds < 86400)
+      return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+  }
+  return std::chrono::seconds(30);
+}
+
+WorkspaceLock::WorkspaceLock(const fs::path& root, std::chrono::milliseconds timeout) {
+  fs::path dir = root / ".rma";
+  boost::system::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::path path = dir / "lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd_ < 0) throw io_error("cannot open the workspace lock " + path.string(), errno);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(1);
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      int err = errno;
+      ::close(fd_);
+      throw io_error("cannot lock the workspace", err);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd_);
+      throw Error(ErrorKind::system, "workspace is locked",
+                  fmt::format("another rma process held {} for over {} ms", path.string(), timeout.count()),
+                  "retry; if no rma is running, something else holds the lock (see `fuser .rma/lock`)");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
+WorkspaceLock::~WorkspaceLock() {
+  if (fd_ >= 0) {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+}
+
+std::optional<std::string> quarantine_torn_tail(const fs::path& root, const std::string& rel_file) {
+  fs::path path = root / rel_file;
+  Fd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.ok()) throw io_error("cannot open " + rel_file, errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) throw io_error("cannot stat " + rel_file, errno);
+  if (st.st_size == 0) return std::nullopt;
+  // Find the last LF, scanning backwards in blocks.
+  off_t size = st.st_size;
+  off_t keep = 0;
+  std::string block;
+  for (off_t end = size; end > 0;) {
+    off_t start = std::max<off_t>(0, end - 65536);
+    block.resize(static_cast<std::size_t>(end - start));
+    if (::pread(fd.get(), block.data(), block.size(), start) != static_cast<ssize_t>(block.size()))
+      throw io_error("cannot read " + rel_file, errno);
+    if (end == size && !block.empty() && block.back() == '\n') return std::nullopt;
+    std::size_t nl = block.rfind('\n');
+    if (nl != std::string::npos) {
+      keep = start + static_cast<off_t>(nl) + 1;
+      break;
+    }
+    end = start;
+  }
+  std::string tail(static_cast<std::size_t>(size - keep), '\0');
+  if (::pread(fd.get(), tail.data(), tail.size(), keep) != static_cast<ssize_t>(tail.size()))
+    throw io_error("cannot read " + rel_file, errno);
+
+  fs::path qdir = root / ".rma" / "quarantine";
+  boost::system::error_code ec;
+  fs::create_directories(qdir, ec);
+  std::string flat = rel_file;
+  std::replace(flat.begin(), flat.end(), '/', '_');
+  auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  std::string stamp = date::format("%Y%m%dT%H%M%S", now);
+  std::replace(stamp.begin(), stamp.end(), '.', '_');
+  fs::path qpath = qdir / fmt::format("{}.{}.{}.torn", flat, stamp, ::getpid());
+  {
+    Fd q(::open(qpath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (!q.ok()) throw io_error("cannot create " + qpath.string(), errno);
+    if (::write(q.get(), tail.data(), tail.size()) != static_cast<ssize_t>(tail.size()) ||
+        ::fsync(q.get()) != 0)
+      throw io_error("cannot write " + qpath.string(), errno);
+  }
+  fsync_dir(qdir);
+  // Only now that the bytes are safe elsewhere is the tail cut from the ledger file.
+  if (::ftruncate(fd.get(), keep) != 0 || ::fsync(fd.get()) != 0)
+    throw io_error("cannot cut the torn tail from " + rel_file, errno);
+  return (fs::path(".rma") / "quarantine" / qpath.filename()).string();
+}
+
+AppendResult append_lines(const fs::path& root, const std::string& rel_file, std::string_view lines) {
+  AppendResult result;
+  fs::path path = root / rel_file;
+  fs::path dir = path.parent_path();
+  boost::system::error_code ec;
+  bool new_dir = !fs::exists(dir, ec);
+  if (new_dir) {
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(ErrorKind::system, "cannot create " + dir.string(), ec.message(),
+                        "check the permissions of the workspace");
+    fsync_dir(dir.parent_path());
+  }
+  struct stat st {};
+  bool exists = ::lstat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode))
+    throw Error(ErrorKind::system, "cannot append to " + rel_file,
+                S_ISLNK(st.st_mode) ? "it is a symbolic link, not a ledger file" : "it is not a regular file",
+                "restore the file from git; ledger files are plain files inside the workspace");
+  if (exists && st.st_size > 0) {
+    if (auto moved = quarantine_torn_tail(root, rel_file))
+      result.warnings.push_back(fmt::format(
+          "{} ended in a torn line from an interrupted write; moved it to {}", rel_file, *moved));
+  }
+  Fd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!fd.ok()) throw io_error("cannot open " + rel_file + " for appending", errno);
+  if (::fstat(fd.get(), &st) != 0) throw io_error("cannot stat " + rel_file, errno);
+  off_t old_size = st.st_size;
+  std::string bytes;
+  if (old_size == 0) {
+    bytes.reserve(kLedgerHeader.size() + 1 + lines.size());
+    bytes += kLedgerHeader;
+    bytes += '\n';
+  }
+  bytes += lines;
+  ssize_t n;
+  do {
+    n = ::write(fd.get(), bytes.data(), bytes.size());
+  } while (n < 0 && errno == EINTR);
+  if (n != static_cast<ssize_t>(bytes.size())) {
+    int err = n < 0 ? errno : ENOSPC;
+    // Take back whatever part of our own, unacknowledged bytes did land.
+    if (::ftruncate(fd.get(), old_size) == 0) ::fsync(fd.get());
+    throw io_error("cannot append to " + rel_file, err,
+                   "nothing was recorded; free disk space (or raise the file size limit) and retry");
+  }
+  if (::fsync(fd.get()) != 0) {
+    int err = errno;
+    if (::ftruncate(fd.get(), old_size) == 0) ::fsync(fd.get());
+    throw io_error("cannot sync " + rel_file + " to disk", err, "nothing was recorded; retry");
+  }
+  if (old_size == 0) fsync_dir(dir);
+  return result;
+}
+
+}  // namespace rma

@@ -1,0 +1,97 @@
+// Ledger files on disk: ledger/YYYY-MM/SITE.rma, one per site and month, append-only.
+//
+// Reading gathers every file into events ordered per case by seq, and across cases by
+// (at or recorded, case, seq), whatever file and line order they came in. Appending takes
+// the workspace lock, quarantines a torn tail left by a crashed writer, writes all of a
+// command's lines with one write(2) on an O_APPEND descriptor, fsyncs, and only then
+// returns. Nothing here ever deletes a byte: a torn tail is moved to .rma/quarantine/.
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.hpp"
+#include "ledger_line.hpp"
+
+namespace rma {
+
+namespace fs = boost::filesystem;
+
+// An event as read, with where it came from.
+struct StoredEvent {
+  Event event;
+  std::uint32_t file = 0;   // index into Ledger::files
+  std::uint32_t line = 0;   // 1-based line number
+  std::string body;         // the hashed text as written (the line before " h=")
+  Instant when{};           // `at` when present and valid, else `recorded`
+};
+
+enum class IssueKind { format, torn_tail, not_a_ledger, unreadable };
+
+struct LedgerIssue {
+  IssueKind kind;
+  SourceLocation where;
+  std::string message;
+  std::string hint;
+};
+
+struct Ledger {
+  std::vector<std::string> files;   // workspace-relative paths, sorted
+  std::vector<StoredEvent> events;  // ordered by (case, seq, file, line)
+  std::vector<LedgerIssue> issues;  // format errors, torn tails, unreadable files
+
+  // Events of one case, in seq order (forks: both events of a seq, in file order).
+  std::vector<const StoredEvent*> case_events(std::string_view case_id) const;
+  // Every case id, sorted.
+  std::vector<std::string> case_ids() const;
+  // Indices of events in global order: (at or recorded, case, seq).
+  std::vector<std::size_t> time_order() const;
+  std::string location(const StoredEvent& e) const;  // "ledger/2026-11/SH.rma:12"
+};
+
+// Workspace-relative paths of every ledger file (ledger/*/*.rma), sorted.
+std::vector<std::string> list_ledger_files(const fs::path& root);
+
+// Reads every ledger file. Problems in lines become issues, not exceptions; only a
+// missing workspace throws.
+Ledger read_ledger(const fs::path& root);
+
+// The file a site appends to for a month: "ledger/2026-11/SH.rma".
+std::string ledger_file_for(std::string_view site, std::string_view month);
+
+// The workspace's exclusive lock (.rma/lock), held for the appends of one command.
+class WorkspaceLock {
+ public:
+  WorkspaceLock(const fs::path& root, std::chrono::milliseconds timeout);
+  ~WorkspaceLock();
+  WorkspaceLock(const WorkspaceLock&) = delete;
+  WorkspaceLock& operator=(const WorkspaceLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// Lock timeout from $RMA_LOCK_TIMEOUT (seconds), default 30 s.
+std::chrono::milliseconds lock_timeout();
+
+// Moves the bytes after the last LF of `rel_file` to .rma/quarantine/ and cuts them from
+// the file. Returns the quarantine path, or nullopt when the file ends in LF. Call with
+// the lock held.
+std::optional<std::string> quarantine_torn_tail(const fs::path& root, const std::string& rel_file);
+
+struct AppendResult {
+  std::vector<std::string> warnings;  // torn tails quarantined before appending
+};
+
+// Appends complete, LF-terminated lines to a ledger file, creating the month folder and
+// the file (with its header) when needed. Call with the lock held. Throws Error(system)
+// when the write or fsync fails, after cutting the file back to its old size.
+AppendResult append_lines(const fs::path& root, const std::string& rel_file, std::string_view lines);
+
+}  // namespace rma

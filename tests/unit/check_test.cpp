@@ -1,0 +1,165 @@
+#include <doctest/doctest.h>
+
+#include "check.hpp"
+#include "helpers.hpp"
+#include "journal.hpp"
+
+using namespace rma;
+using rma::test::TempDir;
+
+namespace {
+
+Zone shanghai() { return find_zone("Asia/Shanghai"); }
+Instant t(const char* text) { return parse_time(text, shanghai()); }
+
+// A workspace with two cases of four events each, all in ledger/2026-11/SH.rma.
+boost::filesystem::path seeded(const TempDir& dir) {
+  auto root = test::make_workspace(dir);
+  Journal j(root, "SH", shanghai());
+  std::vector<Draft> drafts;
+  for (const char* id : {"RMA-261123-SH-0001", "RMA-261123-SH-0002"}) {
+    drafts.push_back({id, "open", {{"kind", "complaint"}, {"order", "SO-9"}, {"reason", "other"}, {"channel", "web"}},
+                      "alice", t("2026-11-23 10:00"), std::nullopt});
+    for (int i = 0; i < 3; ++i)
+      drafts.push_back({id, "note", {{"note", "n" + std::to_string(i)}}, "alice", t("2026-11-23 11:00"), std::nullopt});
+  }
+  j.append(drafts, false);
+  return root;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    out.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+const Finding* first_finding(const CheckReport& r) {
+  for (const auto& f : r.findings)
+    if (f.severity == Severity::finding) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a clean ledger has no findings") {
+  TempDir dir;
+  auto root = seeded(dir);
+  auto report = check_ledger(read_ledger(root));
+  CHECK(report.events == 8);
+  CHECK(report.cases == 2);
+  CHECK(report.findings.empty());
+}
+
+TEST_CASE("editing an earlier line is reported with file, line and case") {
+  TempDir dir;
+  auto root = seeded(dir);
+  auto file = root / "ledger/2026-11/SH.rma";
+  auto lines = lines_of(test::slurp(file));
+  // line 3 is event 2 of case 0001 (line 1 is the header)
+  auto pos = lines[2].find("note=n0");
+  REQUIRE(pos != std::string::npos);
+  lines[2].replace(pos, 7, "note=n9");
+  test::spit(file, joined(lines));
+  auto report = check_ledger(read_ledger(root));
+  const Finding* f = first_finding(report);
+  REQUIRE(f);
+  CHECK(f->kind == "chain");
+  CHECK(f->case_id == "RMA-261123-SH-0001");
+  CHECK(f->seq == 2);
+  CHECK(f->where.file == "ledger/2026-11/SH.rma");
+  CHECK(f->where.line == 3);
+  CHECK(report.count(Severity::finding) == 1);
+}
+
+TEST_CASE("deleting an earlier line is reported as a gap") {
+  TempDir dir;
+  auto root = seeded(dir);
+  auto file = root / "ledger/2026-11/SH.rma";
+  auto lines = lines_of(test::slurp(file));
+  lines.erase(lines.begin() + 2);
+  test::spit(file, joined(lines));
+  auto report = check_ledger(read_ledger(root));
+  const Finding* f = first_finding(report);
+  REQUIRE(f);
+  CHECK(f->kind == "gap");
+  CHECK(f->case_id == "RMA-261123-SH-0001");
+  CHECK(f->message.find("no event 2") != std::string::npos);
+}
+
+TEST_CASE("swapping the seq numbers of two events (renumbering) breaks the chain") {
+  TempDir dir;
+  auto root = seeded(dir);
+  auto file = root / "ledger/2026-11/SH.rma";
+  auto lines = lines_of(test::slurp(file));
+  auto renumber = [](std::string& line, const char* from, const char* to) {
+    auto pos = line.find(from);
+    REQUIRE(pos != std::string::npos);
+    line.replace(pos, std::strlen(from), to);
+  };
+  renumber(lines[2], "-0001 2 note", "-0001 3 note");
+  renumber(lines[3], "-0001 3 note", "-0001 2 note");
+  test::spit(file, joined(lines));
+  auto report = check_ledger(read_ledger(root));
+  REQUIRE(report.count(Severity::finding) >= 1);
+  CHECK(first_finding(report)->kind == "chain");
+  CHECK(first_finding(report)->case_id == "RMA-261123-SH-0001");
+}
+
+TEST_CASE("moving whole lines around is harmless") {
+  TempDir dir;
+  auto root = seeded(dir);
+  auto file = root / "ledger/2026-11/SH.rma";
+  auto lines = lines_of(test::slurp(file));
+  std::swap(lines[2], lines[6]);
+  test::spit(file, joined(lines));
+  CHECK(check_ledger(read_ledger(root)).findings.empty());
+}
+
+TEST_CASE("a fork (same case and seq at two sites) and a duplicate case id are reported") {
+  TempDir dir;
+  auto root = seeded(dir);
+  // Another clone with its own site acts on case 0001 from the same head.
+  Ledger before = read_ledger(root);
+  auto head = before.case_events("RMA-261123-SH-0001").back();
+  Event fork;
+  fork.recorded = t("2026-11-23 12:00");
+  fork.case_id = "RMA-261123-SH-0001";
+  fork.seq = head->event.seq + 1;
+  fork.action = "note";
+  fork.fields = {{"note", "from BJ"}};
+  fork.by = "alice";
+  std::string fork_line = seal_event(fork, head->event.hash);
+  Event mine = fork;
+  mine.fields = {{"note", "from SH"}};
+  std::string mine_line = seal_event(mine, head->event.hash);
+  test::spit(root / "ledger/2026-11/BJ.rma", "# rma ledger v1\n" + fork_line);
+  test::spit(root / "ledger/2026-11/SH.rma", test::slurp(root / "ledger/2026-11/SH.rma") + mine_line);
+  auto report = check_ledger(read_ledger(root));
+  REQUIRE(report.count(Severity::finding) == 1);
+  CHECK(first_finding(report)->kind == "fork");
+  CHECK(first_finding(report)->seq == 5);
+
+  // Writers refuse to extend a forked case.
+  Journal j(root, "SH", shanghai());
+  CHECK_THROWS_AS(j.append({{"RMA-261123-SH-0001", "note", {{"note", "x"}}, "alice", t("2026-11-23 13:00"), std::nullopt}}, false),
+                  Error);
+}
+
+TEST_CASE("a file that is not a ledger makes check unreadable") {
+  TempDir dir;
+  auto root = seeded(dir);
+  test::spit(root / "ledger/2026-11/XX.rma", "\x89PNG binary junk\n");
+  auto report = check_ledger(read_ledger(root));
+  CHECK(report.unreadable);
+}

@@ -1,0 +1,48 @@
+#include <doctest/doctest.h>
+
+#include "error.hpp"
+#include "instant.hpp"
+
+using namespace rma;
+
+namespace {
+Zone shanghai() { return find_zone("Asia/Shanghai"); }
+Zone new_york() { return find_zone("America/New_York"); }
+}  // namespace
+
+TEST_CASE("TIME forms of DESIGN §6") {
+  Instant a = parse_time("2026-11-21T10:00:00+08:00", shanghai());
+  CHECK(format_utc(a) == "2026-11-21T02:00:00.000Z");
+  CHECK(parse_time("2026-11-21 10:00", shanghai()) == a);
+  CHECK(parse_time("2026-11-21T02:00:00Z", shanghai()) == a);
+  CHECK(format_utc(parse_time("2026-11-21", shanghai())) == "2026-11-20T16:00:00.000Z");
+  CHECK(format_utc(parse_time("2026-11-21T10:00:00.5-05:00", shanghai())) == "2026-11-21T15:00:00.500Z");
+}
+
+TEST_CASE("impossible dates and malformed times are refused") {
+  for (const char* bad : {"2026-02-30", "9999-99-99", "2026-13-01", "2026-11-21 25:00", "2026-11-21T10:00+0800",
+                          "yesterday", "2026-11-21T10:00:00.1234Z", "2026-11-21 10:60", ""}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_time(bad, shanghai()), Error);
+  }
+}
+
+TEST_CASE("a local time in a DST gap is refused; an ambiguous one takes the earlier instant") {
+  CHECK_THROWS_AS(parse_time("2026-03-08 02:30", new_york()), Error);
+  Instant earlier = parse_time("2026-11-01 01:30", new_york());
+  CHECK(format_utc(earlier) == "2026-11-01T05:30:00.000Z");  // EDT, -04:00
+}
+
+TEST_CASE("formatting in a zone") {
+  Instant t = parse_time("2026-11-23T03:38:30.123Z", shanghai());
+  CHECK(format_rfc3339(t, shanghai()) == "2026-11-23T11:38:30.123+08:00");
+  CHECK(format_human(parse_time("2026-11-27 10:00", shanghai()), shanghai()) == "2026-11-27 10:00 +08:00");
+  CHECK(parse_utc("2026-11-23T03:38:30.123Z").value() == t);
+  CHECK_FALSE(parse_utc("2026-11-23T03:38:30+08:00").has_value());
+}
+
+TEST_CASE("spans read naturally") {
+  CHECK(describe_span(std::chrono::hours(50)) == "2 days 2 hours");
+  CHECK(describe_span(std::chrono::minutes(61)) == "1 hour 1 minute");
+  CHECK(describe_span(std::chrono::seconds(59)) == "59 seconds");
+}

@@ -1,0 +1,185 @@
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "check.hpp"
+#include "helpers.hpp"
+#include "journal.hpp"
+
+using namespace rma;
+using rma::test::TempDir;
+
+namespace {
+
+Zone shanghai() { return find_zone("Asia/Shanghai"); }
+
+Draft open_draft(const std::string& id, Instant at) {
+  return {id, "open", {{"kind", "complaint"}, {"order", "SO-1"}, {"reason", "other"}, {"channel", "web"}},
+          "alice", at, std::nullopt};
+}
+
+Draft note_draft(const std::string& id, Instant at, std::string text) {
+  return {id, "note", {{"note", std::move(text)}}, "alice", at, std::nullopt};
+}
+
+Instant t(const char* text) { return parse_time(text, shanghai()); }
+
+}  // namespace
+
+TEST_CASE("appending creates the month file with its header and chains each case") {
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  std::string id;
+  {
+    Journal j(root, "SH", shanghai());
+    id = j.next_case_id("RMA", t("2026-11-23 11:00"));
+    CHECK(id == "RMA-261123-SH-0001");
+    auto out = j.append({open_draft(id, t("2026-11-23 11:00")), note_draft(id, t("2026-11-23 11:00"), "中文 note")}, false);
+    REQUIRE(out.events.size() == 2);
+    CHECK(out.events[0].event.seq == 1);
+    CHECK(out.events[1].event.seq == 2);
+    CHECK(out.events[0].file == "ledger/2026-11/SH.rma");
+  }
+  std::string text = test::slurp(root / "ledger/2026-11/SH.rma");
+  CHECK(text.rfind("# rma ledger v1\n", 0) == 0);
+  {
+    Journal j(root, "SH", shanghai());
+    CHECK(j.next_case_id("RMA", t("2026-11-23 23:59")) == "RMA-261123-SH-0002");
+    CHECK(j.next_case_id("RMA", t("2026-11-24 00:00")) == "RMA-261124-SH-0001");
+    j.append({note_draft(id, t("2026-12-01 09:00"), "next month")}, false);
+  }
+  Ledger ledger = read_ledger(root);
+  CHECK(ledger.files == std::vector<std::string>{"ledger/2026-11/SH.rma", "ledger/2026-12/SH.rma"});
+  auto events = ledger.case_events(id);
+  REQUIRE(events.size() == 3);
+  CHECK(events[2]->event.seq == 3);
+  CHECK(check_ledger(ledger).count(Severity::finding) == 0);
+}
+
+TEST_CASE("dry run seals the events and writes nothing") {
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  Journal j(root, "SH", shanghai());
+  auto out = j.append({open_draft("RMA-261123-SH-0001", t("2026-11-23 11:00"))}, true);
+  CHECK(out.events.size() == 1);
+  CHECK(out.events[0].line.find(" h=") != std::string::npos);
+  CHECK(list_ledger_files(root).empty());
+}
+
+TEST_CASE("readers order events per case by seq and globally by time, whatever the file order") {
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  {
+    Journal j(root, "SH", shanghai());
+    j.append({open_draft("RMA-261120-SH-0001", t("2026-11-20 10:00")),
+              open_draft("RMA-261121-SH-0001", t("2026-11-21 10:00")),
+              note_draft("RMA-261120-SH-0001", t("2026-11-22 10:00"), "b")},
+             false);
+  }
+  // Reverse the event lines of the file: order must come from seq and time, not position.
+  std::string text = test::slurp(root / "ledger/2026-11/SH.rma");
+  std::vector<std::string> lines;
+  std::size_t pos = text.find('\n') + 1;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    lines.push_back(text.substr(pos, nl + 1 - pos));
+    pos = nl + 1;
+  }
+  std::string reversed = "# rma ledger v1\n";
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) reversed += *it;
+  test::spit(root / "ledger/2026-11/SH.rma", reversed);
+  Ledger ledger = read_ledger(root);
+  auto events = ledger.case_events("RMA-261120-SH-0001");
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]->event.seq == 1);
+  auto order = ledger.time_order();
+  CHECK(ledger.events[order[0]].event.case_id == "RMA-261120-SH-0001");
+  CHECK(ledger.events[order[1]].event.case_id == "RMA-261121-SH-0001");
+  CHECK(ledger.events[order[2]].event.seq == 2);
+  CHECK(check_ledger(ledger).count(Severity::finding) == 0);
+}
+
+TEST_CASE("a torn last line is skipped with a warning, quarantined by repair and by the next writer") {
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  {
+    Journal j(root, "SH", shanghai());
+    j.append({open_draft("RMA-261123-SH-0001", t("2026-11-23 10:00"))}, false);
+  }
+  auto file = root / "ledger/2026-11/SH.rma";
+  std::string good = test::slurp(file);
+  test::spit(file, good + "2026-11-23T03:00:00.000Z RMA-261123-SH-0001 2 note no");
+  Ledger ledger = read_ledger(root);
+  CHECK(ledger.events.size() == 1);
+  REQUIRE(ledger.issues.size() == 1);
+  CHECK(ledger.issues[0].kind == IssueKind::torn_tail);
+  CHECK(ledger.issues[0].where.line == 3);
+
+  SUBCASE("check --repair moves the tail aside and keeps its bytes") {
+    auto moved = repair_torn_tails(root);
+    REQUIRE(moved.size() == 1);
+    CHECK(test::slurp(file) == good);
+    std::string qname = moved[0].substr(moved[0].find("-> ") + 3);
+    CHECK(test::slurp(root / qname) == "2026-11-23T03:00:00.000Z RMA-261123-SH-0001 2 note no");
+    CHECK(check_ledger(read_ledger(root)).findings.empty());
+  }
+  SUBCASE("the next writer quarantines it before appending") {
+    Journal j(root, "SH", shanghai());
+    auto out = j.append({note_draft("RMA-261123-SH-0001", t("2026-11-23 12:00"), "after crash")}, false);
+    CHECK(out.warnings.size() == 1);
+    CHECK(check_ledger(read_ledger(root)).findings.empty());
+    CHECK(boost::filesystem::directory_iterator(root / ".rma/quarantine") != boost::filesystem::directory_iterator());
+  }
+}
+
+TEST_CASE("8 processes appending 500 events each: every line lands once, no interleaving, no duplicate seq") {
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  const std::string shared_case = "RMA-261123-SH-0001";
+  {
+    Journal j(root, "SH", shanghai());
+    j.append({open_draft(shared_case, t("2026-11-23 10:00"))}, false);
+  }
+  constexpr int kProcesses = 8, kEach = 500;
+  std::vector<pid_t> children;
+  for (int p = 0; p < kProcesses; ++p) {
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      int rc = 0;
+      try {
+        for (int i = 0; i < kEach; ++i) {
+          Journal j(root, "SH", shanghai());
+          j.append({note_draft(shared_case, t("2026-11-23 11:00"), "p" + std::to_string(p) + " " + std::to_string(i))},
+                   false);
+        }
+      } catch (...) {
+        rc = 1;
+      }
+      ::_exit(rc);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  Ledger ledger = read_ledger(root);
+  CHECK(ledger.issues.empty());
+  CHECK(ledger.events.size() == 1 + kProcesses * kEach);
+  std::set<std::uint32_t> seqs;
+  std::set<std::string> notes;
+  for (const auto& e : ledger.events) {
+    seqs.insert(e.event.seq);
+    if (e.event.action == "note") notes.insert(e.event.get("note"));
+  }
+  CHECK(seqs.size() == 1 + kProcesses * kEach);
+  CHECK(*seqs.rbegin() == 1 + kProcesses * kEach);
+  CHECK(notes.size() == kProcesses * kEach);
+  CHECK(check_ledger(ledger).findings.empty());
+}

@@ -21,7 +21,24 @@ using rma::cli::Command;
 const std::vector<Command>& command_table() {
   static const std::vector<Command> table = {
       {"init", "create a workspace, or set a fresh clone's site", rma::cli::setup_init},
+      {"open", "record a new case; prints its id", rma::cli::setup_open},
+      {"review", "approve, reject, or ask for information", rma::cli::setup_review},
+      {"ship", "goods on their way: --return or --replacement", rma::cli::setup_ship},
+      {"receive", "warehouse intake and inspection", rma::cli::setup_receive},
+      {"repair", "a repair done, on site or in the workshop", rma::cli::setup_repair},
+      {"refund", "money back", rma::cli::setup_refund},
+      {"contact", "a contact with the customer", rma::cli::setup_contact},
+      {"note", "add a note to a case", rma::cli::setup_note},
+      {"escalate", "escalate a case to someone", rma::cli::setup_escalate},
+      {"correct", "fix an earlier event (nothing is edited in place)", rma::cli::setup_correct},
+      {"resolve", "decide which branch of a fork stands", rma::cli::setup_resolve},
+      {"cancel", "cancel a case", rma::cli::setup_cancel},
+      {"close", "close a case after the follow-up", rma::cli::setup_close},
+      {"reopen", "reopen a closed, rejected or cancelled case", rma::cli::setup_reopen},
+      {"show", "a case: state, deadlines with time left or overdue, full history", rma::cli::setup_show},
+      {"list", "cases filtered by state, kind, reason, sku, site, operator, dates, overdue", rma::cli::setup_list},
       {"check", "verify every ledger file: format, hash chains, forks, gaps", rma::cli::setup_check},
+      {"policy", "validate and inspect return policies: check, show, explain", rma::cli::setup_policy},
   };
   return table;
 }

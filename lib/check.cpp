@@ -87,6 +87,10 @@ void check_case(const Ledger& ledger, const std::vector<const StoredEvent*>& eve
       bool ok = false;
       if (seq == 1) {
         ok = chain_hash(kZeroHash, e->body) == e->event.hash;
+      } else if (e->event.action == "resolve") {
+        // A resolve continues the chain from the kept branch, wherever that branch ends.
+        for (const auto* p : events)
+          if (p->event.seq < seq) ok = ok || chain_hash(p->event.hash, e->body) == e->event.hash;
       } else if (previous) {
         for (const auto* p : *previous) ok = ok || chain_hash(p->event.hash, e->body) == e->event.hash;
       } else {

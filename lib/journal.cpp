@@ -1,7 +1,7 @@
 #include "journal.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
-#include <map>
 
 namespace rma {
 
@@ -9,94 +9,113 @@ Journal::Journal(boost::filesystem::path root, std::string site, Zone zone)
     : root_(std::move(root)), site_(std::move(site)), zone_(zone), lock_(root_, lock_timeout()),
       ledger_(read_ledger(root_)) {}
 
-std::string Journal::next_case_id(const std::string& prefix, Instant opened,
-                                  const std::vector<std::string>& pending) const {
+std::vector<const StoredEvent*> Journal::case_events(const std::string& case_id) const {
+  std::vector<const StoredEvent*> out = ledger_.case_events(case_id);
+  for (const auto& e : staged_events_)
+    if (e.event.case_id == case_id) out.push_back(&e);
+  return out;
+}
+
+std::string Journal::next_case_id(const std::string& prefix, Instant opened) const {
   std::string day = date::format("%y%m%d", std::chrono::floor<date::days>(to_local(opened, zone_)));
+  std::string stem = fmt::format("{}-{}-{}-", prefix, day, site_);
   std::uint32_t highest = 0;
-  auto consider = [&](const std::string& text) {
-    if (auto id = parse_case_id(text); id && id->prefix == prefix && id->date == day && id->site == site_)
-      highest = std::max(highest, id->counter);
-  };
-  for (const auto& id : ledger_.case_ids()) consider(id);
-  for (const auto& id : pending) consider(id);
+  // Case ids sort by their stem, so the site's ids of the day sit together.
+  const auto& events = ledger_.events;
+  auto it = std::lower_bound(events.begin(), events.end(), stem,
+                             [](const StoredEvent& e, const std::string& s) { return e.event.case_id < s; });
+  for (; it != events.end() && it->event.case_id.starts_with(stem); ++it)
+    if (auto id = parse_case_id(it->event.case_id)) highest = std::max(highest, id->counter);
+  for (const auto& e : staged_events_)
+    if (e.event.case_id.starts_with(stem))
+      if (auto id = parse_case_id(e.event.case_id)) highest = std::max(highest, id->counter);
   return format_case_id({prefix, day, site_, highest + 1});
 }
 
-AppendOutcome Journal::append(std::vector<Draft> drafts, bool dry_run) {
-  struct Head {
-    std::uint32_t seq = 0;
-    std::vector<std::string> hashes;  // more than one: a fork at the head
-  };
-  std::map<std::string, Head> heads;
-  auto head_of = [&](const std::string& case_id) -> Head& {
-    auto it = heads.find(case_id);
-    if (it != heads.end()) return it->second;
-    Head h;
-    for (const StoredEvent* e : ledger_.case_events(case_id)) {
-      if (e->event.seq > h.seq) {
-        h.seq = e->event.seq;
-        h.hashes.clear();
-      }
-      if (e->event.seq == h.seq &&
-          std::find(h.hashes.begin(), h.hashes.end(), e->event.hash) == h.hashes.end())
-        h.hashes.push_back(e->event.hash);
+const Appended& Journal::stage(Draft d) {
+  std::uint32_t head_seq = 0;
+  std::vector<std::string> head_hashes;
+  for (const StoredEvent* e : case_events(d.case_id)) {
+    if (e->event.seq > head_seq) {
+      head_seq = e->event.seq;
+      head_hashes.clear();
     }
-    return heads.emplace(case_id, std::move(h)).first->second;
-  };
-
-  AppendOutcome outcome;
-  std::map<std::string, std::string> bytes_by_file;
-  std::vector<std::string> file_order;
-  for (Draft& d : drafts) {
-    Head& head = head_of(d.case_id);
-    std::string previous(kZeroHash);
-    if (d.action == "open") {
-      if (head.seq != 0)
-        throw Error(ErrorKind::conflict, "case " + d.case_id, "already exists",
-                    "open gives every case a new id; use the existing case");
-    } else {
-      if (head.seq == 0)
-        throw Error(ErrorKind::not_found, "case " + d.case_id, "is not in the ledger",
-                    "check the id (`rma list`); `rma open` creates a case");
-      if (d.chain_from) {
-        if (std::find(head.hashes.begin(), head.hashes.end(), *d.chain_from) == head.hashes.end())
-          throw Error(ErrorKind::conflict, "case " + d.case_id,
-                      fmt::format("{} is not the hash of an event at the head of the case", *d.chain_from),
-                      "`rma show " + d.case_id + "` lists the branches of the fork with their hashes");
-        previous = *d.chain_from;
-      } else if (head.hashes.size() > 1) {
-        throw Error(ErrorKind::conflict, "case " + d.case_id,
-                    fmt::format("has a fork: {} different events with seq {}", head.hashes.size(), head.seq),
-                    "decide which stands with `rma resolve " + d.case_id + " --keep HASH --why TEXT`");
-      } else {
-        previous = head.hashes.front();
-      }
-    }
-    Event e;
-    e.recorded = d.recorded;
-    e.case_id = d.case_id;
-    e.seq = head.seq + 1;
-    e.action = d.action;
-    e.fields = std::move(d.fields);
-    e.by = d.by;
-    std::string line = seal_event(e, previous);
-    if (line.size() > kMaxLineBytes)
-      throw Error(ErrorKind::usage, "event for " + d.case_id, "would be longer than 64 KiB",
-                  "shorten the free text");
-    head.seq = e.seq;
-    head.hashes = {e.hash};
-    std::string month = date::format("%Y-%m", std::chrono::floor<date::days>(to_local(e.recorded, zone_)));
-    std::string file = ledger_file_for(site_, month);
-    if (!bytes_by_file.contains(file)) file_order.push_back(file);
-    bytes_by_file[file] += line;
-    outcome.events.push_back({std::move(e), std::move(line), file});
+    if (e->event.seq == head_seq &&
+        std::find(head_hashes.begin(), head_hashes.end(), e->event.hash) == head_hashes.end())
+      head_hashes.push_back(e->event.hash);
   }
+  std::string previous(kZeroHash);
+  if (d.action == "open") {
+    if (head_seq != 0)
+      throw Error(ErrorKind::conflict, "case " + d.case_id, "already exists",
+                  "open gives every case a new id; act on the existing case instead");
+  } else {
+    if (head_seq == 0)
+      throw Error(ErrorKind::not_found, "case " + d.case_id, "is not in the ledger",
+                  "check the id (`rma list`); `rma open` creates a case");
+    if (d.chain_from) {
+      previous = *d.chain_from;
+    } else if (head_hashes.size() > 1) {
+      throw Error(ErrorKind::conflict, "case " + d.case_id,
+                  fmt::format("has a fork: {} different events with seq {}", head_hashes.size(), head_seq),
+                  "decide which stands with `rma resolve " + d.case_id + " --keep HASH --why TEXT`");
+    } else {
+      previous = head_hashes.front();
+    }
+  }
+  Event e;
+  e.recorded = d.recorded;
+  e.case_id = d.case_id;
+  e.seq = head_seq + 1;
+  e.action = d.action;
+  e.fields = std::move(d.fields);
+  e.by = d.by;
+  std::string line = seal_event(e, previous);
+  if (line.size() > kMaxLineBytes)
+    throw Error(ErrorKind::usage, "event for " + d.case_id, "would be longer than 64 KiB",
+                "shorten the free text");
+  std::string month = date::format("%Y-%m", std::chrono::floor<date::days>(to_local(e.recorded, zone_)));
+  std::string file = ledger_file_for(site_, month);
+
+  StoredEvent stored;
+  stored.event = e;
+  stored.body = line.substr(0, line.size() - 1 - 35);  // without " h=<32 hex>" and LF
+  stored.file = 0;
+  stored.line = 0;
+  stored.when = e.recorded;
+  if (const std::string* at = e.find("at")) {
+    try {
+      stored.when = parse_time(*at, zone_);
+    } catch (const Error&) {
+    }
+  }
+  staged_events_.push_back(std::move(stored));
+  staged_.push_back({std::move(e), std::move(line), std::move(file)});
+  return staged_.back();
+}
+
+AppendOutcome Journal::commit(bool dry_run) {
+  AppendOutcome outcome;
+  outcome.events = std::move(staged_);
+  staged_.clear();
+  staged_events_.clear();
   if (dry_run) return outcome;
-  for (const auto& file : file_order) {
-    AppendResult r = append_lines(root_, file, bytes_by_file[file]);
+  std::vector<std::string> order;
+  std::map<std::string, std::string> bytes;
+  for (const auto& a : outcome.events) {
+    if (!bytes.contains(a.file)) order.push_back(a.file);
+    bytes[a.file] += a.line;
+  }
+  for (const auto& file : order) {
+    AppendResult r = append_lines(root_, file, bytes[file]);
     outcome.warnings.insert(outcome.warnings.end(), r.warnings.begin(), r.warnings.end());
   }
   return outcome;
+}
+
+AppendOutcome Journal::append(std::vector<Draft> drafts, bool dry_run) {
+  for (auto& d : drafts) stage(std::move(d));
+  return commit(dry_run);
 }
 
 }  // namespace rma

@@ -1,12 +1,14 @@
 // The write path: under the workspace lock, read what is in the ledger now, let the caller
 // decide on the events (its rules see the latest state, including what other processes
-// appended a moment ago), give each its seq and chain hash, and append them with one
-// write and one fsync per file. Success is returned only after the fsync.
+// appended a moment ago and what this command staged before), give each its seq and chain
+// hash, and append them with one write and one fsync per file. Success is returned only
+// after the fsync.
 #pragma once
 
 #include <boost/filesystem/path.hpp>
 
-#include <functional>
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +24,7 @@ struct Draft {
   std::vector<Field> fields;
   std::string by;
   Instant recorded{};
-  // For `resolve`: the hash of the fork branch the chain continues from.
+  // For `resolve`: the hash of the event the chain continues from (the kept branch's end).
   std::optional<std::string> chain_from;
 };
 
@@ -43,15 +45,28 @@ class Journal {
   Journal(boost::filesystem::path root, std::string site, Zone zone);
 
   const Ledger& ledger() const { return ledger_; }
+  const boost::filesystem::path& root() const { return root_; }
+  const std::string& site() const { return site_; }
+
+  // Events of a case in the ledger and staged by this command, in seq order.
+  std::vector<const StoredEvent*> case_events(const std::string& case_id) const;
 
   // A new case id for a case opened at `opened` by this site: PREFIX-YYMMDD-SITE-NNNN,
-  // the site's next counter for that local day (ids in `pending` count as taken).
-  std::string next_case_id(const std::string& prefix, Instant opened,
-                           const std::vector<std::string>& pending = {}) const;
+  // the site's next counter for that local day.
+  std::string next_case_id(const std::string& prefix, Instant opened) const;
 
-  // Seals and appends the drafts in order (one write and fsync per month file). With
-  // `dry_run`, seals them and appends nothing. A draft on a case with an unresolved fork
-  // at its head is refused (Error conflict), except a resolve naming its branch.
+  // Seals a draft (seq and hash after the case's head, staged events included) and keeps
+  // it for commit(). A case with a fork at its head is refused (Error conflict), except
+  // by a draft that names the branch to continue (`chain_from`).
+  const Appended& stage(Draft draft);
+  std::size_t staged() const { return staged_.size(); }
+  const std::deque<StoredEvent>& staged_events() const { return staged_events_; }
+
+  // Appends every staged event (one write and fsync per month file); with `dry_run`,
+  // appends nothing. Returns what was (or would be) written.
+  AppendOutcome commit(bool dry_run);
+
+  // stage() every draft, then commit().
   AppendOutcome append(std::vector<Draft> drafts, bool dry_run);
 
  private:
@@ -60,6 +75,9 @@ class Journal {
   Zone zone_;
   WorkspaceLock lock_;
   Ledger ledger_;
+  std::deque<StoredEvent> staged_events_;
+  std::vector<Appended> staged_;
+  std::map<std::string, std::uint32_t> staged_counters_;  // "PREFIX-YYMMDD-SITE" -> highest
 };
 
 }  // namespace rma

@@ -623,3 +623,20 @@ WindowVerdict check_windows(const Policy& policy, CaseKind kind, const std::stri
 }
 
 }  // namespace rma
+
+namespace rma {
+
+const Policy* PolicyCache::get(const std::string& ref) {
+  auto it = cache_.find(ref);
+  if (it == cache_.end()) {
+    std::optional<Policy> p;
+    try {
+      p = load_policy_version(root_, ref, current_);
+    } catch (const Error&) {
+    }
+    it = cache_.emplace(ref, std::move(p)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+}  // namespace rma

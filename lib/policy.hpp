@@ -108,3 +108,20 @@ WindowVerdict check_windows(const Policy& policy, CaseKind kind, const std::stri
                             Instant delivered, Instant reported);
 
 }  // namespace rma
+
+namespace rma {
+
+// The policies cases were judged by, each loaded once (archive first, see load_policy_version).
+class PolicyCache {
+ public:
+  PolicyCache(boost::filesystem::path root, const PolicySet* current) : root_(std::move(root)), current_(current) {}
+  // nullptr when the version cannot be found (the case is then shown without deadlines).
+  const Policy* get(const std::string& ref);
+
+ private:
+  boost::filesystem::path root_;
+  const PolicySet* current_;
+  std::map<std::string, std::optional<Policy>> cache_;
+};
+
+}  // namespace rma

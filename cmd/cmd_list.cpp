@@ -1,0 +1,127 @@
+// rma list: cases filtered by state, kind, reason, sku, category, site, operator, dates,
+// overdue SLA.
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+#include <memory>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "error.hpp"
+#include "render.hpp"
+#include "table.hpp"
+
+namespace rma::cli {
+
+std::string state_color(const std::string& state);
+
+void setup_list(CLI::App& sub, Context& ctx) {
+  struct Flags {
+    std::vector<std::string> states, kinds;
+    std::string reason, sku, category, site, op, since, until;
+    bool overdue = false, ids = false;
+  };
+  auto f = std::make_shared<Flags>();
+  sub.add_option("--state", f->states, "only these states (repeatable)")->allow_extra_args(false)->group("Filters");
+  sub.add_option("--kind", f->kinds, "only these kinds (repeatable)")->allow_extra_args(false)->group("Filters");
+  sub.add_option("--reason", f->reason, "only this reason")->group("Filters");
+  sub.add_option("--sku", f->sku, "only this product")->group("Filters");
+  sub.add_option("--category", f->category, "only this category")->group("Filters");
+  sub.add_option("--site", f->site, "only cases opened at this site")->group("Filters");
+  sub.add_option("--operator", f->op, "only cases this operator recorded an event on")->group("Filters");
+  sub.add_option("--since", f->since, "opened at or after TIME")->group("Filters");
+  sub.add_option("--until", f->until, "opened before TIME")->group("Filters");
+  sub.add_flag("--overdue", f->overdue, "only cases with a breached SLA still running")->group("Filters");
+  sub.add_flag("--ids", f->ids, "print only the case ids, one a line (for xargs)");
+  sub.footer(
+      "Output: a table on a terminal; --format json (an array) or --format csv.\n\n"
+      "Examples:\n"
+      "  rma list --state opened --state waiting-info --overdue\n"
+      "  rma list --kind return --since 2026-11-01 --ids | xargs -n1 rma show");
+  sub.callback([f, &ctx] {
+    const auto& root = ctx.root();
+    const Settings& settings = ctx.settings();
+    Zone zone = settings.zone;
+    for (const auto& s : f->states)
+      if (!parse_state(s)) {
+        std::string list;
+        for (const auto& n : all_state_names()) list += (list.empty() ? "" : ", ") + n;
+        throw Error(ErrorKind::usage, fmt::format("--state '{}'", s), "is not a state", "states: " + list);
+      }
+    for (const auto& k : f->kinds)
+      if (!parse_kind(k)) throw Error(ErrorKind::usage, fmt::format("--kind '{}'", k), "is not a kind", "kinds: return, exchange, repair, complaint");
+    std::optional<Instant> since, until;
+    if (!f->since.empty()) since = parse_time(f->since, zone);
+    if (!f->until.empty()) until = parse_time(f->until, zone);
+
+    Ledger ledger = read_ledger(root);
+    PolicySet current;
+    try {
+      current = load_policies(root);
+    } catch (const Error&) {
+    }
+    PolicyCache policies(root, &current);
+    Instant now = ctx.now();
+    std::vector<CaseView> views;
+    for (Case& c : replay_all(ledger)) {
+      auto has = [](const std::vector<std::string>& list, const std::string& v) {
+        return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+      };
+      if (!has(f->states, state_name(c.state)) || !has(f->kinds, kind_name(c.kind))) continue;
+      if (!f->reason.empty() && c.reason != f->reason) continue;
+      if (!f->sku.empty() && c.sku != f->sku) continue;
+      if (!f->category.empty() && c.category != f->category) continue;
+      if (!f->site.empty() && c.site != f->site) continue;
+      if (!f->op.empty() && std::none_of(c.events.begin(), c.events.end(), [&](const StoredEvent* e) { return e->event.by == f->op; }))
+        continue;
+      if (since && c.opened < *since) continue;
+      if (until && c.opened >= *until) continue;
+      CaseView v = view_case(std::move(c), policies, now);
+      if (f->overdue && !v.overdue) continue;
+      views.push_back(std::move(v));
+    }
+    std::sort(views.begin(), views.end(), [](const CaseView& a, const CaseView& b) {
+      return a.c.opened != b.c.opened ? a.c.opened < b.c.opened : a.c.id < b.c.id;
+    });
+
+    if (f->ids) {
+      for (const auto& v : views) fmt::print("{}\n", v.c.id);
+      return;
+    }
+    if (ctx.json()) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& v : views) out.push_back(case_json(v, zone, &ledger, false));
+      fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      return;
+    }
+    if (ctx.options.format == "csv") {
+      write_csv_row(stdout, {"id", "kind", "state", "opened", "site", "order", "sku", "qty", "category", "reason", "currency",
+                             "paid", "owed", "refunded", "next_due", "overdue"});
+      for (const auto& v : views) {
+        const Case& c = v.c;
+        write_csv_row(stdout, {c.id, kind_name(c.kind), state_name(c.state), format_rfc3339(c.opened, zone), c.site, c.order, c.sku,
+                               std::to_string(c.qty), c.category, c.reason, c.currency, money_text(c.paid), money_text(c.owed),
+                               c.refunded.str(), v.next_due ? format_rfc3339(*v.next_due, zone) : "", v.overdue ? "yes" : "no"});
+      }
+      return;
+    }
+    if (views.empty()) {
+      if (!ctx.options.quiet) fmt::print("no cases match\n");
+      return;
+    }
+    Table t({"CASE", "KIND", "STATE", "OPENED", "SKU", "REASON", "AMOUNT", "NEXT DUE"});
+    t.flexible(4);
+    for (const auto& v : views) {
+      const Case& c = v.c;
+      std::string amount = c.owed ? c.owed->str() + " " + c.currency : c.paid ? c.paid->str() + " " + c.currency : "";
+      std::string due = v.overdue ? "OVERDUE" : v.next_due ? format_human(*v.next_due, zone) : "";
+      t.add({{c.id, ""}, {kind_name(c.kind), ""}, {state_name(c.state), state_color(state_name(c.state))},
+             {format_human(c.opened, zone), ""}, {c.sku.empty() ? c.customer : c.sku, ""}, {c.reason, ""}, {amount, ""},
+             {due, v.overdue ? "1;31" : ""}});
+    }
+    fmt::print("{}", t.render(ctx.color_stdout(), terminal_width()));
+    if (!ctx.options.quiet) fmt::print("{} case{}\n", views.size(), views.size() == 1 ? "" : "s");
+  });
+}
+
+}  // namespace rma::cli

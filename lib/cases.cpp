@@ -1,0 +1,537 @@
+#include "cases.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+#include "text.hpp"
+
+namespace rma {
+
+namespace {
+
+struct StateName {
+  State state;
+  const char* name;
+};
+constexpr StateName kStates[] = {
+    {State::opened, "opened"},       {State::waiting_info, "waiting-info"},
+    {State::approved, "approved"},   {State::returning, "returning"},
+    {State::received, "received"},   {State::partially_refunded, "partially-refunded"},
+    {State::refunded, "refunded"},   {State::repaired, "repaired"},
+    {State::sent, "sent"},           {State::rejected, "rejected"},
+    {State::cancelled, "cancelled"}, {State::closed, "closed"},
+};
+
+std::optional<Money> money_of(const std::string& text, const std::string& currency) {
+  if (text.empty()) return std::nullopt;
+  try {
+    return Money::parse(text, is_currency_code(currency) ? currency_minor_digits(currency) : 2);
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::int64_t> int_of(const std::string& text) {
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+std::optional<Instant> time_of(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  try {
+    return parse_time(text, date::locate_zone("UTC"));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::string state_name(State s) {
+  for (const auto& n : kStates)
+    if (n.state == s) return n.name;
+  return "?";
+}
+
+std::optional<State> parse_state(std::string_view text) {
+  for (const auto& n : kStates)
+    if (text == n.name) return n.state;
+  return std::nullopt;
+}
+
+std::vector<std::string> all_state_names() {
+  std::vector<std::string> out;
+  for (const auto& n : kStates) out.emplace_back(n.name);
+  return out;
+}
+
+bool Case::goods_come_back() const {
+  if (kind == CaseKind::complaint || keep_goods) return false;
+  return resolution != "compensation" && resolution != "none";
+}
+
+Money Case::remaining() const {
+  Money owe = owed.value_or(Money::from_minor(0, refunded.digits()));
+  return owe - refunded - deducted;
+}
+
+Instant event_when(const StoredEvent& e) { return e.when; }
+
+namespace {
+
+// Which events stand: resolves discard fork branches (and everything built on them).
+void select_branches(const std::vector<const StoredEvent*>& events, Case& c) {
+  std::map<std::uint32_t, std::vector<const StoredEvent*>> by_seq;
+  for (const auto* e : events) {
+    auto& group = by_seq[e->event.seq];
+    bool duplicate = std::any_of(group.begin(), group.end(), [&](const StoredEvent* g) {
+      return g->event.hash == e->event.hash && g->body == e->body;
+    });
+    if (!duplicate) group.push_back(e);
+  }
+  bool any_fork = std::any_of(by_seq.begin(), by_seq.end(), [](const auto& kv) { return kv.second.size() > 1; });
+  if (!any_fork) {
+    for (const auto& [seq, group] : by_seq) c.events.push_back(group.front());
+    return;
+  }
+  // Link each event to its parent through the chain; a resolve may chain to any earlier event.
+  std::map<const StoredEvent*, const StoredEvent*> parent;
+  std::vector<const StoredEvent*> ordered;
+  for (const auto& [seq, group] : by_seq)
+    for (const auto* e : group) ordered.push_back(e);
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    const StoredEvent* e = ordered[i];
+    for (std::size_t j = i; j-- > 0;) {
+      const StoredEvent* p = ordered[j];
+      if (e->event.action != "resolve" && p->event.seq + 1 != e->event.seq) continue;
+      if (chain_hash(p->event.hash, e->body) == e->event.hash) {
+        parent[e] = p;
+        break;
+      }
+    }
+  }
+  std::set<std::string> discarded_hashes;
+  for (const auto* e : ordered)
+    if (e->event.action == "resolve") {
+      std::string list = e->event.get("discard");
+      std::size_t pos = 0;
+      while (pos <= list.size()) {
+        std::size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        if (comma > pos) discarded_hashes.insert(list.substr(pos, comma - pos));
+        pos = comma + 1;
+      }
+    }
+  auto is_discarded = [&](const StoredEvent* e) {
+    for (const StoredEvent* x = e; x; x = parent.contains(x) ? parent[x] : nullptr)
+      if (discarded_hashes.contains(x->event.hash)) return true;
+    return false;
+  };
+  for (const auto& [seq, group] : by_seq) {
+    std::vector<const StoredEvent*> standing;
+    for (const auto* e : group) (is_discarded(e) ? c.discarded : standing).push_back(e);
+    if (standing.empty()) continue;
+    if (standing.size() > 1 && !c.forked) {
+      c.forked = true;
+      for (const auto* e : standing) c.fork_heads.push_back(e->event.hash);
+    }
+    c.events.push_back(standing.front());
+  }
+}
+
+}  // namespace
+
+Case replay_case(const std::vector<const StoredEvent*>& all) {
+  Case c;
+  if (all.empty()) return c;
+  c.id = all.front()->event.case_id;
+  if (auto id = parse_case_id(c.id)) c.site = id->site;
+  select_branches(all, c);
+
+  // Corrections first: `correct of=N set_key=value` changes what event N says.
+  std::map<std::uint32_t, std::map<std::string, std::string>> corrections;
+  for (const auto* e : c.events) {
+    if (e->event.action != "correct") continue;
+    auto of = int_of(e->event.get("of"));
+    if (!of) continue;
+    for (const auto& f : e->event.fields)
+      if (f.key.starts_with("set_")) corrections[static_cast<std::uint32_t>(*of)][f.key.substr(4)] = f.value;
+  }
+
+  for (const auto* stored : c.events) {
+    Event e = stored->event;
+    if (auto it = corrections.find(e.seq); it != corrections.end())
+      for (const auto& [k, v] : it->second) e.set(k, v);
+    Instant when = stored->when;
+    if (auto corrected_at = corrections.find(e.seq); corrected_at != corrections.end() && corrected_at->second.contains("at"))
+      if (auto t = time_of(e.get("at"))) when = *t;
+    c.last_seq = std::max(c.last_seq, e.seq);
+    c.last_when = std::max(c.last_when, when);
+    const std::string& a = e.action;
+    if (a == "open") {
+      c.kind = parse_kind(e.get("kind")).value_or(CaseKind::complaint);
+      c.order = e.get("order");
+      c.customer = e.get("customer");
+      c.sku = e.get("sku");
+      c.category = e.get("category");
+      c.reason = e.get("reason");
+      c.channel = e.get("channel");
+      c.currency = e.get("currency");
+      c.policy_ref = e.get("policy");
+      c.ext = e.get("ext");
+      c.note = e.get("note");
+      c.qty = int_of(e.get("qty")).value_or(1);
+      c.priority = !e.get("priority").empty();
+      c.override_ = !e.get("override").empty();
+      c.delivered = time_of(e.get("delivered"));
+      c.paid = money_of(e.get("paid"), c.currency);
+      c.opened = when;
+      c.opened_by = e.by;
+      int digits = is_currency_code(c.currency) ? currency_minor_digits(c.currency) : 2;
+      c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
+      c.state = State::opened;
+    } else if (a == "review") {
+      std::string decision = e.get("decision");
+      if (decision == "approve") {
+        c.resolution = e.get("resolution");
+        c.owed = money_of(e.get("amount"), c.currency);
+        if (!c.owed)
+          c.owed = c.resolution == "refund" && c.paid ? *c.paid : Money::from_minor(0, c.refunded.digits());
+        c.freight = e.get("freight");
+        c.keep_goods = !e.get("keep_goods").empty();
+        c.state = State::approved;
+      } else if (decision == "reject") {
+        c.reject_reason = e.get("why");
+        c.state = State::rejected;
+      } else if (decision == "need-info") {
+        c.state = State::waiting_info;
+      }
+    } else if (a == "ship") {
+      if (auto cost = money_of(e.get("cost"), c.currency)) c.freight_cost += *cost;
+      c.state = e.get("direction") == "replacement" ? State::sent : State::returning;
+    } else if (a == "receive") {
+      c.received_qty = int_of(e.get("qty")).value_or(0);
+      c.damaged_qty = int_of(e.get("damaged")).value_or(0);
+      c.condition = e.get("condition");
+      c.disposition = e.get("disposition");
+      c.state = State::received;
+    } else if (a == "repair") {
+      c.state = State::repaired;
+    } else if (a == "refund") {
+      Money amount = money_of(e.get("amount"), c.currency).value_or(Money::from_minor(0, c.refunded.digits()));
+      Money deductions = Money::from_minor(0, c.refunded.digits());
+      for (const auto& f : e.fields)
+        if (f.key.starts_with("deduct_"))
+          if (auto d = money_of(f.value, c.currency)) deductions += *d;
+      c.refunded += amount;
+      c.deducted += deductions;
+      c.refunds.push_back({e.get("ref"), amount, deductions, e.get("currency"), e.get("method"), when});
+      c.state = c.remaining().minor() <= 0 ? State::refunded : State::partially_refunded;
+    } else if (a == "escalate") {
+      c.escalated = true;
+    } else if (a == "cancel") {
+      c.state = State::cancelled;
+    } else if (a == "close") {
+      c.before_close = c.state;
+      c.satisfaction = int_of(e.get("satisfaction"));
+      c.state = State::closed;
+    } else if (a == "reopen") {
+      c.state = State::opened;
+      c.resolution.clear();
+      c.owed.reset();
+      c.keep_goods = false;
+      c.satisfaction.reset();
+    }
+  }
+  return c;
+}
+
+std::vector<Case> replay_all(const Ledger& ledger) {
+  std::vector<Case> out;
+  std::size_t i = 0;
+  std::vector<const StoredEvent*> group;
+  while (i < ledger.events.size()) {
+    group.clear();
+    std::size_t j = i;
+    while (j < ledger.events.size() && ledger.events[j].event.case_id == ledger.events[i].event.case_id)
+      group.push_back(&ledger.events[j++]);
+    out.push_back(replay_case(group));
+    i = j;
+  }
+  return out;
+}
+
+std::vector<std::string> allowed_actions(const Case& c) {
+  std::vector<std::string> out;
+  auto add = [&](const char* a) { out.emplace_back(a); };
+  if (c.forked) {
+    add("resolve");
+    add("note");
+    return out;
+  }
+  switch (c.state) {
+    case State::opened:
+      add("review --approve"); add("review --reject"); add("review --need-info"); add("cancel");
+      break;
+    case State::waiting_info:
+      add("review --approve"); add("review --reject"); add("cancel");
+      break;
+    case State::approved:
+      if (c.goods_come_back()) { add("ship --return"); add("receive"); }
+      if (!c.goods_come_back() && (c.resolution == "refund" || c.resolution == "compensation")) add("refund");
+      if (c.resolution == "repair") add("repair");
+      if (c.resolution == "exchange" || c.resolution == "repair") add("ship --replacement");
+      if (c.resolution == "none") add("close");
+      add("cancel");
+      break;
+    case State::returning:
+      add("ship --return"); add("receive"); add("cancel");
+      break;
+    case State::received:
+      if (c.resolution == "refund" || c.resolution == "compensation") add("refund");
+      if (c.resolution == "repair") add("repair");
+      if (c.resolution == "exchange" || c.resolution == "repair") add("ship --replacement");
+      add("review --reject");
+      break;
+    case State::partially_refunded:
+      add("refund"); add("close --why");
+      break;
+    case State::refunded:
+    case State::sent:
+    case State::repaired:
+      if (c.state == State::repaired) add("ship --replacement");
+      add("close");
+      break;
+    case State::rejected:
+      add("close"); add("reopen");
+      break;
+    case State::cancelled:
+    case State::closed:
+      add("reopen");
+      break;
+  }
+  if (c.state != State::closed) { add("contact"); add("escalate"); }
+  add("note");
+  add("correct");
+  return out;
+}
+
+void require_allowed(const Case& c, const std::string& action, const std::string& variant, bool has_why) {
+  std::string wanted = variant.empty() ? action : action + " --" + variant;
+  auto allowed = allowed_actions(c);
+  bool ok = std::find(allowed.begin(), allowed.end(), wanted) != allowed.end();
+  if (!ok && action == "close" && has_why)
+    ok = std::find(allowed.begin(), allowed.end(), "close --why") != allowed.end();
+  if (!ok && action == "resolve") ok = c.forked;
+  if (ok && c.forked && action != "resolve" && action != "note") ok = false;
+  if (ok) return;
+  std::string list;
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  if (c.forked)
+    throw Error(ErrorKind::conflict, fmt::format("case {}", c.id),
+                "has an unresolved fork: two sites recorded different events with the same seq",
+                fmt::format("decide which stands: `rma show {}` lists the branches, then `rma resolve {} --keep HASH "
+                            "--why TEXT`",
+                            c.id, c.id));
+  std::string why = fmt::format("'{}' is not allowed while the case is {}", wanted, state_name(c.state));
+  if (c.state == State::approved && !c.resolution.empty())
+    why += fmt::format(" (resolution {}{})", c.resolution, c.keep_goods ? ", goods kept" : "");
+  throw Error(ErrorKind::conflict, fmt::format("case {}", c.id), why, "allowed now: " + list);
+}
+
+// ---------------------------------------------------------------------------------------
+// SLAs
+
+std::string sla_state_name(SlaState s) {
+  switch (s) {
+    case SlaState::met: return "met";
+    case SlaState::breached: return "breached";
+    case SlaState::running: return "running";
+    case SlaState::paused: return "paused";
+  }
+  return "?";
+}
+
+namespace {
+
+struct Clock {
+  Instant start{};
+  std::optional<Instant> stop;
+  std::vector<std::pair<Instant, std::optional<Instant>>> pauses;
+};
+
+}  // namespace
+
+std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant now) {
+  std::map<std::string, Clock> clocks;
+  std::vector<std::string> order;
+  bool paused = false;
+  auto start = [&](const std::string& target, Instant t) {
+    if (!policy.sla_target(target, c.priority)) return;
+    if (!clocks.contains(target)) order.push_back(target);
+    clocks[target] = Clock{t, std::nullopt, {}};
+    if (paused) clocks[target].pauses.emplace_back(t, std::nullopt);
+  };
+  auto stop = [&](const std::string& target, Instant t) {
+    auto it = clocks.find(target);
+    if (it != clocks.end() && !it->second.stop) it->second.stop = t;
+  };
+  auto set_paused = [&](bool on, Instant t) {
+    if (on == paused) return;
+    paused = on;
+    for (auto& [name, clock] : clocks) {
+      if (clock.stop) continue;
+      if (on) clock.pauses.emplace_back(t, std::nullopt);
+      else if (!clock.pauses.empty() && !clock.pauses.back().second) clock.pauses.back().second = t;
+    }
+  };
+  auto open_clocks = [&](Instant t, const std::string& channel) {
+    bool in_person = channel == "phone" || channel == "store";
+    if (c.kind == CaseKind::complaint) {
+      start("complaint_response", t);
+      start("resolution", t);
+      if (in_person) stop("complaint_response", t);
+    } else {
+      start("first_contact", t);
+      start("review", t);
+      if (in_person) stop("first_contact", t);
+    }
+  };
+
+  // Replay the facts that move clocks, in the order the case lived them.
+  std::string resolution;
+  bool keep_goods = false;
+  for (const StoredEvent* stored : c.events) {
+    const Event& e = stored->event;
+    Instant t = stored->when;
+    const std::string& a = e.action;
+    if (a == "open") {
+      open_clocks(t, e.get("channel"));
+    } else if (a == "contact") {
+      stop("first_contact", t);
+      stop("complaint_response", t);
+      stop("follow_up", t);
+    } else if (a == "review") {
+      std::string decision = e.get("decision");
+      if (decision == "need-info") {
+        set_paused(true, t);
+        continue;
+      }
+      set_paused(false, t);
+      stop("review", t);
+      stop("resolution", t);
+      if (decision == "approve") {
+        resolution = e.get("resolution");
+        keep_goods = !e.get("keep_goods").empty();
+        bool goods_back = c.kind != CaseKind::complaint && !keep_goods && resolution != "compensation" && resolution != "none";
+        if (!goods_back && (resolution == "refund" || resolution == "compensation")) start("refund", t);
+        if (resolution == "none") start("follow_up", t);
+      }
+    } else if (a == "receive") {
+      Instant arrived = t;
+      if (auto at = e.find("arrived")) {
+        try {
+          arrived = parse_time(*at, date::locate_zone("UTC"));
+        } catch (const Error&) {
+        }
+      }
+      if (policy.sla_target("intake", c.priority)) {
+        start("intake", arrived);
+        stop("intake", e.recorded);
+      }
+      if (resolution == "refund" || resolution == "compensation") start("refund", t);
+    } else if (a == "refund") {
+      // The refund that completes the amount owed stops the clock: replay to know.
+      std::vector<const StoredEvent*> upto;
+      for (const auto* x : c.events) {
+        upto.push_back(x);
+        if (x == stored) break;
+      }
+      Case so_far = replay_case(upto);
+      if (so_far.state == State::refunded) {
+        stop("refund", t);
+        start("follow_up", t);
+      }
+    } else if (a == "ship") {
+      if (e.get("direction") == "replacement") start("follow_up", t);
+    } else if (a == "repair") {
+      start("follow_up", t);
+    } else if (a == "close" || a == "cancel") {
+      stop("follow_up", t);
+      for (auto& [name, clock] : clocks)
+        if (!clock.stop) clock.stop = t;
+      set_paused(false, t);
+    } else if (a == "reopen") {
+      clocks.clear();
+      order.clear();
+      paused = false;
+      open_clocks(t, "");
+    }
+  }
+
+  std::vector<SlaStatus> out;
+  for (const auto& name : order) {
+    const Clock& clock = clocks[name];
+    SlaStatus s;
+    s.target = name;
+    s.duration = *policy.sla_target(name, c.priority);
+    s.start = clock.start;
+    s.stop = clock.stop;
+    s.due = policy.calendar.deadline(clock.start, s.duration);
+    // Time spent waiting for the customer does not count: push the due date back by it,
+    // in the target's own kind of time.
+    for (const auto& [p0, p1] : clock.pauses) {
+      Instant end = p1 ? *p1 : (clock.stop ? *clock.stop : now);
+      if (p0 >= s.due.at || end <= p0) continue;
+      if (s.duration.is_business())
+        s.due.at = policy.calendar.add_business_time(s.due.at, policy.calendar.business_between(p0, end));
+      else
+        s.due.at += end - p0;
+    }
+    bool is_paused = !clock.stop && !clock.pauses.empty() && !clock.pauses.back().second;
+    if (clock.stop) {
+      s.state = s.due.allows(*clock.stop) ? SlaState::met : SlaState::breached;
+      if (s.state == SlaState::breached) s.late = *clock.stop - s.due.at;
+    } else if (is_paused) {
+      s.state = SlaState::paused;
+    } else if (s.due.allows(now)) {
+      s.state = SlaState::running;
+      s.left = s.due.at - now;
+    } else {
+      s.state = SlaState::breached;
+      s.late = now - s.due.at;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace rma
+
+namespace rma {
+
+CaseView view_case(Case c, PolicyCache& policies, Instant now) {
+  CaseView v;
+  v.policy = policies.get(c.policy_ref);
+  if (v.policy) {
+    if (c.delivered && c.kind != CaseKind::complaint)
+      v.windows = check_windows(*v.policy, c.kind, c.reason, *c.delivered, c.opened).windows;
+    v.slas = compute_slas(c, *v.policy, now);
+    for (const auto& s : v.slas) {
+      if (s.stop) continue;
+      if (s.state == SlaState::breached) v.overdue = true;
+      if (s.state == SlaState::running && (!v.next_due || s.due.at < *v.next_due)) v.next_due = s.due.at;
+    }
+  }
+  v.c = std::move(c);
+  return v;
+}
+
+}  // namespace rma

@@ -1,0 +1,67 @@
+// Recording actions: every writer (typed at a shell or read from an import row) becomes an
+// ActionRequest: the action, the case, and the command's long options by name. This module
+// checks the values, the operator, the policy windows and the state machine, and stages
+// exactly one event per request in the journal. The same rules serve `rma open` and
+// `rma import`, so an imported row is judged exactly as if it had been typed.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "journal.hpp"
+#include "policy.hpp"
+#include "settings.hpp"
+
+namespace rma {
+
+struct ActionRequest {
+  std::string action;    // open, review, ship, receive, repair, refund, contact, note, ...
+  std::string case_ref;  // a case id, or ext:REF; empty for open
+  // Long option names without dashes ("kind", "need-info", "keep-goods"); a flag holds "".
+  // Repeatable options (--evidence, --deduct, --set) hold several values.
+  std::map<std::string, std::vector<std::string>> options;
+
+  bool has(const std::string& name) const { return options.contains(name); }
+  std::optional<std::string> get(const std::string& name) const;
+  void set(const std::string& name, std::string value) { options[name] = {std::move(value)}; }
+  void add(const std::string& name, std::string value) { options[name].push_back(std::move(value)); }
+};
+
+// The options each action accepts (for import headers and for completions).
+const std::vector<std::string>& action_options(const std::string& action);
+const std::vector<std::string>& writer_actions();
+
+struct WriteEnv {
+  const Settings* settings = nullptr;
+  const PolicySet* policies = nullptr;
+  std::string by;  // the operator, already checked against rma.toml
+  Instant now{};   // becomes `recorded`
+  bool dry_run = false;  // check and build, write nothing (not even a policy archive)
+};
+
+struct ActionResult {
+  std::string case_id;
+  std::string action;
+  bool already_recorded = false;  // an idempotent retry: nothing appended
+  std::optional<Appended> appended;
+  std::string summary;                // one line for people: what happened
+  std::vector<std::string> notices;   // things worth knowing (a policy frozen, goods used)
+  std::string state;                  // the case's state afterwards
+};
+
+// Checks one request against the journal's current view (ledger plus staged events) and
+// stages its event. Throws Error with the exit kind of DESIGN §7; nothing is staged then.
+ActionResult stage_action(Journal& journal, const ActionRequest& request, const WriteEnv& env);
+
+// Finds a case by id or ext:REF in the journal's view; Error(usage) for a malformed id,
+// Error(not_found) for an unknown one.
+std::string resolve_case_ref(const Journal& journal, const std::string& ref);
+
+// Validation of free text, codes and names (DESIGN §2: limits, control characters, UTF-8).
+void check_free_text(const std::string& option, const std::string& value);
+void check_code(const std::string& option, const std::string& value);
+void check_name(const std::string& option, const std::string& value);
+
+}  // namespace rma

@@ -113,7 +113,10 @@ void setup_list(CLI::App& sub, Context& ctx) {
     t.flexible(4);
     for (const auto& v : views) {
       const Case& c = v.c;
-      std::string amount = c.owed ? c.owed->str() + " " + c.currency : c.paid ? c.paid->str() + " " + c.currency : "";
+      // What the case is about in money: the amount owed once there is one, else what was paid.
+      std::string amount = c.owed && !c.owed->is_zero() ? c.owed->str() + " " + c.currency
+                           : c.paid                      ? c.paid->str() + " " + c.currency
+                                                         : "";
       std::string due = v.overdue ? "OVERDUE" : v.next_due ? format_human(*v.next_due, zone) : "";
       t.add({{c.id, ""}, {kind_name(c.kind), ""}, {state_name(c.state), state_color(state_name(c.state))},
              {format_human(c.opened, zone), ""}, {c.sku.empty() ? c.customer : c.sku, ""}, {c.reason, ""}, {amount, ""},

@@ -204,6 +204,14 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
         c.owed = money_of(e.get("amount"), c.currency);
         if (!c.owed)
           c.owed = c.resolution == "refund" && c.paid ? *c.paid : Money::from_minor(0, c.refunded.digits());
+        if (c.currency.empty() && is_currency_code(e.get("currency"))) {
+          // A complaint records no payment at open: its currency comes with the approval.
+          c.currency = e.get("currency");
+          int digits = currency_minor_digits(c.currency);
+          c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
+          c.owed = money_of(e.get("amount"), c.currency);
+          if (!c.owed) c.owed = Money::from_minor(0, digits);
+        }
         c.freight = e.get("freight");
         c.keep_goods = !e.get("keep_goods").empty();
         c.state = State::approved;

@@ -713,14 +713,14 @@ ActionResult do_simple(Context& cx, const std::string& id, const Case& c) {
   }
   // close
   auto why = o.text("why");
+  auto satisfaction = o.integer("satisfaction", 1, 5);
+  auto feedback = o.text("feedback");
   require_allowed(c, "close", "", why.has_value());
   if (c.state == State::partially_refunded && !why)
     throw Error(ErrorKind::conflict, fmt::format("case {}", id),
                 fmt::format("is partially refunded ({} {} of {} still owed)", c.remaining().str(), c.currency,
                             c.owed ? c.owed->str() : "0"),
                 "refund the rest, or close with --why when the customer accepted less");
-  auto satisfaction = o.integer("satisfaction", 1, 5);
-  auto feedback = o.text("feedback");
   std::vector<Field> f;
   if (satisfaction) f.push_back({"satisfaction", std::to_string(*satisfaction)});
   if (feedback) f.push_back({"feedback", *feedback});
@@ -886,10 +886,10 @@ ActionResult stage_action(Journal& journal, const ActionRequest& request, const 
   Case c = load_case(cx, id);
   Policy policy = case_policy(cx, c);
   check_backdate(cx, policy);
-  if (cx.at && *cx.at < c.last_when && request.action != "note")
+  if (cx.at && *cx.at < c.opened)
     throw Error(ErrorKind::usage, fmt::format("--at {}", format_human(*cx.at, cx.zone)),
-                fmt::format("is before the case's last event ({})", format_human(c.last_when, cx.zone)),
-                "events of a case happen in order; record the time it really happened");
+                fmt::format("is before the case was opened ({})", format_human(c.opened, cx.zone)),
+                "record the time it really happened");
   const std::string& a = request.action;
   if (a == "review") return do_review(cx, id, c, policy);
   if (a == "ship") return do_ship(cx, id, c);

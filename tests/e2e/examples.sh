@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The examples run as they are, and the example workspace is exactly what its script builds.
+. "$(dirname "$0")/lib.sh"
+examples=$(cd "$(dirname "$0")/../../examples" && pwd)
+export RMA
+expect 0 "build-workspace.sh runs" bash "$examples/build-workspace.sh" "$TMP_ROOT/returns"
+for f in $(cd "$examples/returns" && find ledger policies rma.toml -type f | sort); do
+  if cmp -s "$examples/returns/$f" "$TMP_ROOT/returns/$f"; then pass; else fail "examples/returns/$f differs from what build-workspace.sh writes"; fi
+done
+expect 0 "tour.sh runs" bash "$examples/tour.sh"
+contains "$OUT" "already recorded" "the tour shows an idempotent retry"
+contains "$OUT" "ok: " "the tour ends with a clean check"
+RMA_DIR=$examples/returns expect 0 "the example workspace checks clean" rma check
+finish

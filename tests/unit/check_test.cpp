@@ -163,3 +163,34 @@ TEST_CASE("a file that is not a ledger makes check unreadable") {
   auto report = check_ledger(read_ledger(root));
   CHECK(report.unreadable);
 }
+
+TEST_CASE("two clones with one site code produce a duplicate case id, which check reports") {
+  TempDir dir;
+  auto root = seeded(dir);
+  // The other clone opened its own first case of the day as SH too, in another month file.
+  Event other;
+  other.recorded = t("2026-11-23 15:00");
+  other.case_id = "RMA-261123-SH-0001";
+  other.seq = 1;
+  other.action = "open";
+  other.fields = {{"kind", "complaint"}, {"customer", "C-2"}, {"reason", "other"}, {"channel", "web"}};
+  other.by = "bob";
+  test::spit(root / "ledger/2026-12/SH.rma", "# rma ledger v1\n" + seal_event(other, kZeroHash));
+  auto report = check_ledger(read_ledger(root));
+  const Finding* f = first_finding(report);
+  REQUIRE(f);
+  CHECK(f->kind == "duplicate-case");
+  CHECK(f->hint.find("site code") != std::string::npos);
+}
+
+TEST_CASE("an exact copy of a line is reported as a duplicate event") {
+  TempDir dir;
+  auto root = seeded(dir);
+  auto file = root / "ledger/2026-11/SH.rma";
+  auto lines = lines_of(test::slurp(file));
+  lines.push_back(lines[3]);
+  test::spit(file, joined(lines));
+  auto report = check_ledger(read_ledger(root));
+  REQUIRE(first_finding(report));
+  CHECK(first_finding(report)->kind == "duplicate-event");
+}

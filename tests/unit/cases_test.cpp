@@ -1,0 +1,172 @@
+#include <doctest/doctest.h>
+
+#include "cases.hpp"
+#include "helpers.hpp"
+#include "journal.hpp"
+#include "lifecycle.hpp"
+
+using namespace rma;
+using rma::test::TempDir;
+
+namespace {
+
+Zone shanghai() { return find_zone("Asia/Shanghai"); }
+Instant t(const char* text) { return parse_time(text, shanghai()); }
+
+// A workspace where requests are recorded through the same path the commands use.
+struct Desk {
+  TempDir dir;
+  boost::filesystem::path root = test::make_workspace(dir);
+  Settings settings = load_settings(root);
+  PolicySet policies = load_policies(root);
+
+  ActionResult act(const char* now, const std::string& action, const std::string& case_ref,
+                   std::vector<std::pair<std::string, std::string>> options, const char* by = "alice") {
+    ActionRequest r;
+    r.action = action;
+    r.case_ref = case_ref;
+    for (auto& [k, v] : options) r.add(k, v);
+    WriteEnv env{&settings, &policies, by, t(now), false};
+    Journal j(root, "SH", settings.zone);
+    ActionResult result = stage_action(j, r, env);
+    j.commit(false);
+    return result;
+  }
+  std::string open_return(const char* now, const char* channel = "web", bool priority = false) {
+    std::vector<std::pair<std::string, std::string>> o = {{"kind", "return"}, {"order", "SO-1"}, {"sku", "A"},
+                                                          {"reason", "defect"}, {"channel", channel},
+                                                          {"delivered", "2026-11-22 10:00"}, {"paid", "100.00"}};
+    if (priority) o.emplace_back("priority", "");
+    return act(now, "open", "", o).case_id;
+  }
+  CaseView view(const std::string& id, const char* now) {
+    ledger = read_ledger(root);
+    cache = std::make_unique<PolicyCache>(root, &policies);
+    return view_case(replay_case(ledger.case_events(id)), *cache, t(now));
+  }
+  const SlaStatus* sla(const CaseView& v, const std::string& target) {
+    for (const auto& s : v.slas)
+      if (s.target == target) return &s;
+    return nullptr;
+  }
+  Ledger ledger;
+  std::unique_ptr<PolicyCache> cache;
+};
+
+}  // namespace
+
+TEST_CASE("first contact: running, then breached, or met by a contact") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00");  // Monday; 2bh -> 12:00
+  auto v = d.view(id, "2026-11-23 11:00");
+  const SlaStatus* s = d.sla(v, "first_contact");
+  REQUIRE(s);
+  CHECK(s->state == SlaState::running);
+  CHECK(format_human(s->due.at, shanghai()) == "2026-11-23 12:00 +08:00");
+  CHECK(s->left == std::chrono::hours(1));
+  v = d.view(id, "2026-11-23 13:00");
+  CHECK(d.sla(v, "first_contact")->state == SlaState::breached);
+  CHECK(d.sla(v, "first_contact")->late == std::chrono::hours(1));
+  CHECK(v.overdue);
+  d.act("2026-11-23 11:30", "contact", id, {{"channel", "phone"}});
+  v = d.view(id, "2026-11-23 13:00");
+  CHECK(d.sla(v, "first_contact")->state == SlaState::met);
+}
+
+TEST_CASE("an open by phone is itself the first contact; priority cases get shorter targets") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00", "phone");
+  CHECK(d.sla(d.view(id, "2026-11-23 18:00"), "first_contact")->state == SlaState::met);
+  std::string urgent = d.open_return("2026-11-23 10:00", "web", true);
+  auto v = d.view(urgent, "2026-11-23 10:30");
+  CHECK(format_human(d.sla(v, "first_contact")->due.at, shanghai()) == "2026-11-23 11:00 +08:00");
+  CHECK(format_human(d.sla(v, "review")->due.at, shanghai()) == "2026-11-23 14:00 +08:00");
+}
+
+TEST_CASE("waiting for the customer pauses the review clock and pushes its due date back") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00");  // review 1bd: due Tue 10:00
+  d.act("2026-11-23 10:30", "review", id, {{"need-info", "a photo"}});
+  auto v = d.view(id, "2026-11-25 10:00");
+  CHECK(d.sla(v, "review")->state == SlaState::paused);
+  CHECK(v.c.state == State::waiting_info);
+  d.act("2026-11-25 10:00", "review", id, {{"approve", ""}, {"resolution", "refund"}, {"keep-goods", ""}});
+  v = d.view(id, "2026-11-25 10:00");
+  const SlaStatus* review = d.sla(v, "review");
+  // Paused Mon 10:30 -> Wed 10:00 = 14.5 business hours; Tue 10:00 + 14.5bh = Thu 09:30.
+  CHECK(format_human(review->due.at, shanghai()) == "2026-11-26 09:30 +08:00");
+  CHECK(review->state == SlaState::met);
+  // No goods come back: the refund clock starts at approval (3bd -> Mon 10:00).
+  const SlaStatus* refund = d.sla(v, "refund");
+  REQUIRE(refund);
+  CHECK(format_human(refund->due.at, shanghai()) == "2026-11-30 10:00 +08:00");
+  CHECK(refund->state == SlaState::running);
+}
+
+TEST_CASE("refund clock stops only at the refund completing the amount owed; follow-up starts then") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00");
+  d.act("2026-11-23 10:10", "review", id, {{"approve", ""}, {"resolution", "refund"}, {"keep-goods", ""}});
+  d.act("2026-11-24 10:00", "refund", id, {{"amount", "40.00"}, {"ref", "P1"}});
+  auto v = d.view(id, "2026-11-24 11:00");
+  CHECK(v.c.state == State::partially_refunded);
+  CHECK(d.sla(v, "refund")->state == SlaState::running);
+  CHECK(d.sla(v, "follow_up") == nullptr);
+  d.act("2026-11-25 10:00", "refund", id, {{"amount", "60.00"}, {"ref", "P2"}});
+  v = d.view(id, "2026-11-25 11:00");
+  CHECK(v.c.state == State::refunded);
+  CHECK(d.sla(v, "refund")->state == SlaState::met);
+  CHECK(d.sla(v, "follow_up")->state == SlaState::running);
+  v = d.view(id, "2026-11-28 11:00");
+  CHECK(d.sla(v, "follow_up")->state == SlaState::breached);
+  d.act("2026-11-26 10:00", "close", id, {{"satisfaction", "4"}});
+  v = d.view(id, "2026-11-28 11:00");
+  CHECK(d.sla(v, "follow_up")->state == SlaState::met);
+}
+
+TEST_CASE("complaints: response and resolution clocks; reopen starts every clock afresh") {
+  Desk d;
+  std::string id = d.act("2026-11-23 10:00", "open", "",
+                         {{"kind", "complaint"}, {"customer", "C-1"}, {"reason", "other"}, {"channel", "email"}})
+                       .case_id;
+  auto v = d.view(id, "2026-11-24 11:00");
+  CHECK(d.sla(v, "first_contact") == nullptr);
+  CHECK(d.sla(v, "complaint_response")->state == SlaState::breached);  // 24h clock time
+  CHECK(d.sla(v, "resolution")->state == SlaState::running);
+  d.act("2026-11-24 12:00", "review", id, {{"approve", ""}, {"resolution", "none"}});
+  d.act("2026-11-24 12:10", "close", id, {});
+  d.act("2026-11-30 09:00", "reopen", id, {{"why", "it happened again"}});
+  v = d.view(id, "2026-11-30 10:00");
+  CHECK(v.c.state == State::opened);
+  CHECK(d.sla(v, "complaint_response")->state == SlaState::running);
+  CHECK(format_human(d.sla(v, "complaint_response")->due.at, shanghai()) == "2026-12-01 09:00 +08:00");
+}
+
+TEST_CASE("the state machine names what is allowed") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00");
+  auto v = d.view(id, "2026-11-23 10:00");
+  auto allowed = allowed_actions(v.c);
+  CHECK(std::find(allowed.begin(), allowed.end(), "review --approve") != allowed.end());
+  CHECK(std::find(allowed.begin(), allowed.end(), "refund") == allowed.end());
+  try {
+    require_allowed(v.c, "refund", "");
+    FAIL("refund allowed while opened");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::conflict);
+    CHECK(e.why().find("opened") != std::string::npos);
+    CHECK(e.hint().find("review --approve") != std::string::npos);
+  }
+}
+
+TEST_CASE("a correction of a decisive field changes the replayed facts") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00");
+  d.act("2026-11-23 10:10", "review", id, {{"approve", ""}, {"resolution", "refund"}, {"keep-goods", ""}, {"amount", "80.00"}});
+  CHECK(d.view(id, "2026-11-23 11:00").c.owed->str() == "80.00");
+  d.act("2026-11-23 10:20", "correct", id, {{"seq", "2"}, {"set", "amount=100.00"}, {"why", "typo"}});
+  auto v = d.view(id, "2026-11-23 11:00");
+  CHECK(v.c.owed->str() == "100.00");
+  d.act("2026-11-23 10:30", "refund", id, {{"amount", "100.00"}, {"ref", "P1"}});
+  CHECK(d.view(id, "2026-11-23 11:00").c.state == State::refunded);
+}

@@ -15,23 +15,27 @@ namespace rma::cli {
 
 std::string state_color(const std::string& state);
 
+void add_filter_options(CLI::App& sub, CaseFilter& filter, std::string& since, std::string& until) {
+  sub.add_option("--state", filter.states, "only these states (repeatable)")->allow_extra_args(false)->group("Filters");
+  sub.add_option("--kind", filter.kinds, "only these kinds (repeatable)")->allow_extra_args(false)->group("Filters");
+  sub.add_option("--reason", filter.reason, "only this reason")->group("Filters");
+  sub.add_option("--sku", filter.sku, "only this product")->group("Filters");
+  sub.add_option("--category", filter.category, "only this category")->group("Filters");
+  sub.add_option("--site", filter.site, "only cases opened at this site")->group("Filters");
+  sub.add_option("--operator", filter.op, "only cases this operator recorded an event on")->group("Filters");
+  sub.add_option("--since", since, "opened at or after TIME")->group("Filters");
+  sub.add_option("--until", until, "opened before TIME")->group("Filters");
+  sub.add_flag("--overdue", filter.overdue, "only cases with a breached SLA still running")->group("Filters");
+}
+
 void setup_list(CLI::App& sub, Context& ctx) {
   struct Flags {
-    std::vector<std::string> states, kinds;
-    std::string reason, sku, category, site, op, since, until;
-    bool overdue = false, ids = false;
+    CaseFilter filter;
+    std::string since, until;
+    bool ids = false;
   };
   auto f = std::make_shared<Flags>();
-  sub.add_option("--state", f->states, "only these states (repeatable)")->allow_extra_args(false)->group("Filters");
-  sub.add_option("--kind", f->kinds, "only these kinds (repeatable)")->allow_extra_args(false)->group("Filters");
-  sub.add_option("--reason", f->reason, "only this reason")->group("Filters");
-  sub.add_option("--sku", f->sku, "only this product")->group("Filters");
-  sub.add_option("--category", f->category, "only this category")->group("Filters");
-  sub.add_option("--site", f->site, "only cases opened at this site")->group("Filters");
-  sub.add_option("--operator", f->op, "only cases this operator recorded an event on")->group("Filters");
-  sub.add_option("--since", f->since, "opened at or after TIME")->group("Filters");
-  sub.add_option("--until", f->until, "opened before TIME")->group("Filters");
-  sub.add_flag("--overdue", f->overdue, "only cases with a breached SLA still running")->group("Filters");
+  add_filter_options(sub, f->filter, f->since, f->until);
   sub.add_flag("--ids", f->ids, "print only the case ids, one a line (for xargs)");
   sub.footer(
       "Output: a table on a terminal; --format json (an array) or --format csv.\n\n"
@@ -42,43 +46,24 @@ void setup_list(CLI::App& sub, Context& ctx) {
     const auto& root = ctx.root();
     const Settings& settings = ctx.settings();
     Zone zone = settings.zone;
-    for (const auto& s : f->states)
-      if (!parse_state(s)) {
-        std::string list;
-        for (const auto& n : all_state_names()) list += (list.empty() ? "" : ", ") + n;
-        throw Error(ErrorKind::usage, fmt::format("--state '{}'", s), "is not a state", "states: " + list);
-      }
-    for (const auto& k : f->kinds)
-      if (!parse_kind(k)) throw Error(ErrorKind::usage, fmt::format("--kind '{}'", k), "is not a kind", "kinds: return, exchange, repair, complaint");
-    std::optional<Instant> since, until;
-    if (!f->since.empty()) since = parse_time(f->since, zone);
-    if (!f->until.empty()) until = parse_time(f->until, zone);
+    f->filter.validate();
+    if (!f->since.empty()) f->filter.since = parse_time(f->since, zone);
+    if (!f->until.empty()) f->filter.until = parse_time(f->until, zone);
 
     Ledger ledger = read_ledger(root);
     PolicySet current;
     try {
       current = load_policies(root);
     } catch (const Error&) {
+      // Reading works from the archive even while a policy file is broken.
     }
     PolicyCache policies(root, &current);
     Instant now = ctx.now();
     std::vector<CaseView> views;
     for (Case& c : replay_all(ledger)) {
-      auto has = [](const std::vector<std::string>& list, const std::string& v) {
-        return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
-      };
-      if (!has(f->states, state_name(c.state)) || !has(f->kinds, kind_name(c.kind))) continue;
-      if (!f->reason.empty() && c.reason != f->reason) continue;
-      if (!f->sku.empty() && c.sku != f->sku) continue;
-      if (!f->category.empty() && c.category != f->category) continue;
-      if (!f->site.empty() && c.site != f->site) continue;
-      if (!f->op.empty() && std::none_of(c.events.begin(), c.events.end(), [&](const StoredEvent* e) { return e->event.by == f->op; }))
-        continue;
-      if (since && c.opened < *since) continue;
-      if (until && c.opened >= *until) continue;
+      if (!f->filter.matches(c)) continue;
       CaseView v = view_case(std::move(c), policies, now);
-      if (f->overdue && !v.overdue) continue;
-      views.push_back(std::move(v));
+      if (f->filter.matches(v)) views.push_back(std::move(v));
     }
     std::sort(views.begin(), views.end(), [](const CaseView& a, const CaseView& b) {
       return a.c.opened != b.c.opened ? a.c.opened < b.c.opened : a.c.id < b.c.id;

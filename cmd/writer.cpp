@@ -48,7 +48,7 @@ void run_writer(Context& ctx, const ActionRequest& request, bool dry_run) {
   std::string by = resolve_operator(settings, ctx.options.by);
   std::string site = resolve_site(root, ctx.options.site);
   PolicySet policies = load_policies(root);
-  WriteEnv env{&settings, &policies, by, ctx.now(), dry_run};
+  WriteEnv env{&settings, &policies, by, ctx.now()};
 
   std::vector<std::string> archives_before;
   boost::system::error_code ec;
@@ -57,6 +57,7 @@ void run_writer(Context& ctx, const ActionRequest& request, bool dry_run) {
 
   Journal journal(root, site, settings.zone);
   ActionResult result = stage_action(journal, request, env);
+  if (result.freeze && !dry_run) freeze_policy(root, *result.freeze);
   AppendOutcome outcome = journal.commit(dry_run);
   for (const auto& w : outcome.warnings) ctx.warn(w);
 

@@ -543,3 +543,39 @@ CaseView view_case(Case c, PolicyCache& policies, Instant now) {
 }
 
 }  // namespace rma
+
+namespace rma {
+
+void CaseFilter::validate() const {
+  for (const auto& s : states)
+    if (!parse_state(s)) {
+      std::string list;
+      for (const auto& n : all_state_names()) list += (list.empty() ? "" : ", ") + n;
+      auto suggestion = closest_match(s, all_state_names());
+      throw Error(ErrorKind::usage, fmt::format("--state '{}'", printable(s)), "is not a state",
+                  suggestion ? fmt::format("did you mean '{}'? states: {}", *suggestion, list) : "states: " + list);
+    }
+  for (const auto& k : kinds)
+    if (!parse_kind(k))
+      throw Error(ErrorKind::usage, fmt::format("--kind '{}'", printable(k)), "is not a kind",
+                  "kinds: return, exchange, repair, complaint");
+}
+
+bool CaseFilter::matches(const Case& c) const {
+  auto in = [](const std::vector<std::string>& list, const std::string& v) {
+    return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+  };
+  if (!in(states, state_name(c.state)) || !in(kinds, kind_name(c.kind))) return false;
+  if (!reason.empty() && c.reason != reason) return false;
+  if (!sku.empty() && c.sku != sku) return false;
+  if (!category.empty() && c.category != category) return false;
+  if (!site.empty() && c.site != site) return false;
+  if (!op.empty() &&
+      std::none_of(c.events.begin(), c.events.end(), [&](const StoredEvent* e) { return e->event.by == op; }))
+    return false;
+  if (since && c.opened < *since) return false;
+  if (until && c.opened >= *until) return false;
+  return true;
+}
+
+}  // namespace rma

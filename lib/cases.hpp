@@ -140,3 +140,20 @@ struct CaseView {
 CaseView view_case(Case c, PolicyCache& policies, Instant now);
 
 }  // namespace rma
+
+namespace rma {
+
+// The filters of `rma list` and `rma export --cases`; all given ones must hold.
+struct CaseFilter {
+  std::vector<std::string> states, kinds;
+  std::string reason, sku, category, site, op;
+  std::optional<Instant> since, until;  // opened in [since, until)
+  bool overdue = false;                 // needs a CaseView: see matches(const CaseView&)
+
+  // Error(usage) for a state or kind that does not exist.
+  void validate() const;
+  bool matches(const Case& c) const;
+  bool matches(const CaseView& v) const { return matches(v.c) && (!overdue || v.overdue); }
+};
+
+}  // namespace rma

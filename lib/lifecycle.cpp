@@ -455,7 +455,6 @@ ActionResult do_open(Context& cx) {
   if (ext) f.push_back({"ext", *ext});
   if (note) f.push_back({"note", *note});
 
-  if (!cx.env.dry_run) freeze_policy(cx.journal.root(), policy);
   std::string id = cx.journal.next_case_id(settings.prefix, cx.env.now);
   const Appended& a = cx.journal.stage(make_draft(cx, id, std::move(f)));
   ActionResult r;
@@ -464,6 +463,7 @@ ActionResult do_open(Context& cx) {
   r.appended = a;
   r.state = "opened";
   r.notices = notices;
+  r.freeze = policy;
   std::string deadline;
   if (!complaint) {
     WindowVerdict v = check_windows(policy, kind, reason, *delivered, cx.when);

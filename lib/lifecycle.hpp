@@ -38,7 +38,6 @@ struct WriteEnv {
   const PolicySet* policies = nullptr;
   std::string by;  // the operator, already checked against rma.toml
   Instant now{};   // becomes `recorded`
-  bool dry_run = false;  // check and build, write nothing (not even a policy archive)
 };
 
 struct ActionResult {
@@ -49,6 +48,9 @@ struct ActionResult {
   std::string summary;                // one line for people: what happened
   std::vector<std::string> notices;   // things worth knowing (a policy frozen, goods used)
   std::string state;                  // the case's state afterwards
+  // An open under a policy version not frozen yet: the caller freezes it (policies/archive/)
+  // once every request of the command has passed its checks, before appending.
+  std::optional<Policy> freeze;
 };
 
 // Checks one request against the journal's current view (ledger plus staged events) and

@@ -26,9 +26,10 @@ struct Desk {
     r.action = action;
     r.case_ref = case_ref;
     for (auto& [k, v] : options) r.add(k, v);
-    WriteEnv env{&settings, &policies, by, t(now), false};
+    WriteEnv env{&settings, &policies, by, t(now)};
     Journal j(root, "SH", settings.zone);
     ActionResult result = stage_action(j, r, env);
+    if (result.freeze) freeze_policy(root, *result.freeze);
     j.commit(false);
     return result;
   }

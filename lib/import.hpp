@@ -1,0 +1,51 @@
+// `rma import FILE`: many actions from CSV (with a header) or JSON Lines, each row checked
+// exactly as if it had been typed, all or nothing unless skip_bad, one fsync per batch.
+//
+// A row names `action`, `case` (an id, or ext:REF for a case opened earlier by its --ext),
+// optionally `key` (an idempotency key recorded with the event: a row whose key is already
+// in the ledger is skipped as done), and the command's long option names without dashes.
+// In CSV an empty cell is an absent option, a flag is true/yes/1, and a repeatable option
+// (evidence, deduct, set) holds its values separated by ';'. In JSON Lines values are
+// strings, integers, booleans (flags) or arrays (repeatable options).
+#pragma once
+
+#include <boost/filesystem/path.hpp>
+
+#include <string>
+#include <vector>
+
+#include "lifecycle.hpp"
+
+namespace rma {
+
+struct ImportRow {
+  int line = 0;
+  ActionRequest request;
+};
+
+// Reads the rows of a CSV or JSON Lines file (chosen by `format`: "csv", "jsonl", or
+// "auto" by extension). A file that cannot be read as a whole (unknown column, no header,
+// not CSV) throws Error(bad_data); rows that are malformed become `row_errors`.
+struct RowError {
+  int line = 0;
+  ErrorKind kind = ErrorKind::usage;
+  std::string message;  // "what: why"
+  std::string hint;
+};
+std::vector<ImportRow> read_import_rows(const std::string& text, const std::string& display_path, const std::string& format,
+                                        std::vector<RowError>& row_errors);
+
+struct ImportReport {
+  std::size_t rows = 0;
+  std::vector<ActionResult> applied;   // appended (or, in a dry run, would be)
+  std::vector<ActionResult> already;   // done before: a known key, refund reference or --ext
+  std::vector<RowError> bad;
+  bool committed = false;
+};
+
+// Stages every row in one journal; commits when no row is bad, or with skip_bad the good
+// ones. Nothing is appended in a dry run or when a bad row refuses the file.
+ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, std::vector<RowError> row_errors,
+                        const WriteEnv& env, bool skip_bad, bool dry_run);
+
+}  // namespace rma

@@ -24,6 +24,8 @@ void setup_list(CLI::App& sub, Context& ctx);
 void setup_policy(CLI::App& sub, Context& ctx);
 void setup_import(CLI::App& sub, Context& ctx);
 void setup_export(CLI::App& sub, Context& ctx);
+void setup_reconcile(CLI::App& sub, Context& ctx);
+void setup_report(CLI::App& sub, Context& ctx);
 void setup_open(CLI::App& sub, Context& ctx);
 void setup_review(CLI::App& sub, Context& ctx);
 void setup_ship(CLI::App& sub, Context& ctx);

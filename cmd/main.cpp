@@ -37,6 +37,7 @@ const std::vector<Command>& command_table() {
       {"reopen", "reopen a closed, rejected or cancelled case", rma::cli::setup_reopen},
       {"show", "a case: state, deadlines with time left or overdue, full history", rma::cli::setup_show},
       {"list", "cases filtered by state, kind, reason, sku, site, operator, dates, overdue", rma::cli::setup_list},
+      {"report", "SLA compliance, aging, reasons, refunds, cost, cycle times, satisfaction", rma::cli::setup_report},
       {"reconcile", "refunds against a settlement file, receipts against a warehouse log", rma::cli::setup_reconcile},
       {"import", "many actions from CSV or JSON Lines, each checked as if typed", rma::cli::setup_import},
       {"export", "events or cases as JSON Lines or CSV", rma::cli::setup_export},

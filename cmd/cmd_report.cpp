@@ -1,0 +1,66 @@
+// rma report: summary, SLA compliance and breaches, aging, reasons and products, refunds,
+// cost of returns, cycle times, satisfaction; table, csv, json or html.
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+#include <memory>
+
+#include "commands.hpp"
+#include "context.hpp"
+#include "error.hpp"
+#include "report.hpp"
+#include "report_render.hpp"
+#include "table.hpp"
+
+namespace rma::cli {
+
+void setup_report(CLI::App& sub, Context& ctx) {
+  struct Flags {
+    std::string since, until, as_of, group_by, fail_on;
+  };
+  auto f = std::make_shared<Flags>();
+  sub.add_option("--since", f->since, "the period starts at TIME (cases opened, events that happened)");
+  sub.add_option("--until", f->until, "the period ends before TIME");
+  sub.add_option("--as-of", f->as_of, "the report as it would have looked then: only events recorded by TIME (default now)");
+  sub.add_option("--group-by", f->group_by, "site, operator, category or month")
+      ->check(CLI::IsMember({"site", "operator", "category", "month"}));
+  sub.add_option("--fail-on", f->fail_on, "exit 1 when the report finds any: breach")->check(CLI::IsMember({"breach"}));
+  sub.footer(
+      "--fail-on breach counts breaches of cases open at --as-of and breaches that fell due within the\n"
+      "period. --format html writes one self-contained page with SVG charts.\n\n"
+      "Examples:\n"
+      "  rma report --since 2026-11-01 --until 2026-12-01 --group-by site\n"
+      "  rma report --as-of \"2026-11-23 08:00\" --fail-on breach --format html > report.html");
+  sub.callback([f, &ctx] {
+    Zone zone = ctx.settings().zone;
+    ReportOptions o;
+    if (!f->since.empty()) o.since = parse_time(f->since, zone);
+    if (!f->until.empty()) o.until = parse_time(f->until, zone);
+    o.as_of = f->as_of.empty() ? ctx.now() : parse_time(f->as_of, zone);
+    o.group_by = f->group_by;
+    if (o.since && o.until && *o.until <= *o.since)
+      throw Error(ErrorKind::usage, "--until " + f->until, "is not after --since " + f->since, "give a period that ends after it starts");
+    Ledger all = read_ledger(ctx.root());
+    Ledger ledger = ledger_as_of(all, o.as_of);
+    PolicySet current;
+    try {
+      current = load_policies(ctx.root());
+    } catch (const Error&) {
+      // Reports read the frozen archive; a broken policy file does not stop them.
+    }
+    PolicyCache policies(ctx.root(), &current);
+    nlohmann::json r = build_report(ledger, policies, o, zone);
+    const std::string& format = ctx.options.json ? std::string("json") : ctx.options.format;
+    if (format == "json") fmt::print("{}\n", r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    else if (format == "csv") fmt::print("{}", report_csv(r));
+    else if (format == "html") fmt::print("{}", report_html(r, "rma report, as of " + format_human(o.as_of, zone)));
+    else fmt::print("{}", report_text(r, ctx.color_stdout(), terminal_width()));
+    if (f->fail_on == "breach" && r["fail_on"]["breaches"].get<std::size_t>() > 0) {
+      fmt::print(stderr, "rma: report: {} SLA breach{} found (--fail-on breach)\n", r["fail_on"]["breaches"].get<std::size_t>(),
+                 r["fail_on"]["breaches"].get<std::size_t>() == 1 ? "" : "es");
+      ctx.exit_code = 1;
+    }
+  });
+}
+
+}  // namespace rma::cli

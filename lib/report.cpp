@@ -1,0 +1,347 @@
+#include "report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+namespace rma {
+
+using nlohmann::json;
+
+Ledger ledger_as_of(const Ledger& ledger, Instant as_of) {
+  Ledger cut;
+  cut.files = ledger.files;
+  cut.issues = ledger.issues;
+  for (const auto& e : ledger.events)
+    if (e.event.recorded <= as_of) cut.events.push_back(e);
+  return cut;
+}
+
+namespace {
+
+bool in_period(Instant t, const ReportOptions& o) {
+  return (!o.since || t >= *o.since) && (!o.until || t < *o.until);
+}
+
+// Sums of money per currency, exact.
+struct Sums {
+  std::map<std::string, Money> by_currency;
+  void add(const std::string& currency, Money m) {
+    auto it = by_currency.find(currency);
+    if (it == by_currency.end()) by_currency.emplace(currency, m);
+    else it->second += m;
+  }
+  json to_json() const {
+    json j = json::object();
+    for (const auto& [c, m] : by_currency) j[c] = m.str();
+    return j;
+  }
+};
+
+// Hours with one decimal, from milliseconds.
+double hours_of(Millis m) { return std::round(static_cast<double>(m.count()) / 360000.0) / 10.0; }
+
+// Nearest-rank percentile of sorted values.
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+json stats(std::vector<double> hours) {
+  std::sort(hours.begin(), hours.end());
+  json j = {{"count", hours.size()}};
+  if (!hours.empty()) {
+    j["median_hours"] = percentile(hours, 50);
+    j["p90_hours"] = percentile(hours, 90);
+  } else {
+    j["median_hours"] = nullptr;
+    j["p90_hours"] = nullptr;
+  }
+  return j;
+}
+
+// Rows of (key, count) in Pareto order with share and cumulative share (percent, one decimal).
+json pareto(const std::map<std::string, std::size_t>& counts) {
+  std::vector<std::pair<std::string, std::size_t>> rows(counts.begin(), counts.end());
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::size_t total = 0;
+  for (const auto& r : rows) total += r.second;
+  json out = json::array();
+  std::size_t running = 0;
+  for (const auto& [key, n] : rows) {
+    running += n;
+    auto pct = [&](std::size_t v) { return total ? std::round(1000.0 * static_cast<double>(v) / static_cast<double>(total)) / 10.0 : 0.0; };
+    out.push_back({{"key", key}, {"count", n}, {"share", pct(n)}, {"cumulative", pct(running)}});
+  }
+  return out;
+}
+
+std::string group_of(const Case& c, const std::string& by, Zone zone) {
+  if (by == "site") return c.site;
+  if (by == "operator") return c.opened_by;
+  if (by == "category") return c.category.empty() ? "(none)" : c.category;
+  if (by == "month") return date::format("%Y-%m", std::chrono::floor<date::days>(to_local(c.opened, zone)));
+  return "";
+}
+
+}  // namespace
+
+json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& o, Zone zone) {
+  Instant now = o.as_of;
+  std::vector<CaseView> views;
+  for (Case& c : replay_all(ledger)) views.push_back(view_case(std::move(c), policies, now));
+
+  json report;
+  report["period"] = {{"since", o.since ? json(format_rfc3339(*o.since, zone)) : json(nullptr)},
+                      {"until", o.until ? json(format_rfc3339(*o.until, zone)) : json(nullptr)},
+                      {"as_of", format_rfc3339(o.as_of, zone)},
+                      {"group_by", o.group_by.empty() ? json(nullptr) : json(o.group_by)}};
+
+  // --- summary -----------------------------------------------------------------------
+  std::map<std::string, std::map<std::string, std::size_t>> open_by_state_kind;
+  std::size_t opened = 0, closed = 0, open_now = 0;
+  for (const auto& v : views) {
+    const Case& c = v.c;
+    if (in_period(c.opened, o)) ++opened;
+    for (const auto* e : c.events)
+      if (e->event.action == "close" && in_period(e->when, o)) ++closed;
+    if (c.is_open()) {
+      ++open_now;
+      ++open_by_state_kind[state_name(c.state)][kind_name(c.kind)];
+    }
+  }
+  json by_state = json::object();
+  for (const auto& [state, kinds] : open_by_state_kind) by_state[state] = kinds;
+  report["summary"] = {{"cases", views.size()}, {"open", open_now}, {"opened_in_period", opened}, {"closed_in_period", closed},
+                       {"open_by_state_and_kind", by_state}};
+
+  // --- SLA compliance and breaches ------------------------------------------------------
+  std::map<std::string, std::map<std::string, std::size_t>> sla_counts;
+  json breaches = json::array();
+  std::size_t fail_breaches = 0;
+  for (const auto& v : views) {
+    bool case_in_period = in_period(v.c.opened, o);
+    for (const auto& s : v.slas) {
+      bool counted = case_in_period || (!s.stop && v.c.is_open());
+      if (!counted) continue;
+      std::string state = sla_state_name(s.state);
+      auto& row = sla_counts[s.target];
+      ++row[state];
+      if (s.state == SlaState::running && v.policy) {
+        Instant horizon = v.policy->calendar.add_business_time(now, std::chrono::hours(24));
+        if (s.due.at <= horizon) ++row["at_risk"];
+      }
+      if (s.state == SlaState::breached) {
+        bool still_running = !s.stop;
+        bool happened_in_period = in_period(s.due.at, o) && s.due.at <= now;
+        if ((still_running && v.c.is_open()) || happened_in_period) ++fail_breaches;
+        breaches.push_back({{"case", v.c.id},
+                            {"target", s.target},
+                            {"due", format_rfc3339(s.due.last(), zone)},
+                            {"stopped", s.stop ? json(format_rfc3339(*s.stop, zone)) : json(nullptr)},
+                            {"late_hours", hours_of(s.late)},
+                            {"still_running", still_running},
+                            {"state", state_name(v.c.state)}});
+      }
+    }
+  }
+  json sla = json::array();
+  for (const char* target : kSlaTargets) {
+    auto it = sla_counts.find(target);
+    if (it == sla_counts.end()) continue;
+    auto n = [&](const char* k) { return it->second.contains(k) ? it->second.at(k) : 0; };
+    std::size_t judged = n("met") + n("breached");
+    sla.push_back({{"target", target},
+                   {"met", n("met")},
+                   {"breached", n("breached")},
+                   {"running", n("running")},
+                   {"at_risk", n("at_risk")},
+                   {"paused", n("paused")},
+                   {"compliance", judged ? json(std::round(1000.0 * static_cast<double>(n("met")) / static_cast<double>(judged)) / 10.0)
+                                         : json(nullptr)}});
+  }
+  std::sort(breaches.begin(), breaches.end(), [](const json& a, const json& b) {
+    return a["late_hours"].get<double>() > b["late_hours"].get<double>();
+  });
+  report["sla"] = sla;
+  report["breaches"] = breaches;
+  report["fail_on"] = {{"breaches", fail_breaches}};
+
+  // --- aging of open cases ----------------------------------------------------------------
+  const std::vector<std::pair<std::string, double>> buckets = {{"<1d", 1}, {"1-3d", 3}, {"3-7d", 7}, {"7-14d", 14}, {"14-30d", 30}, {">30d", 1e9}};
+  std::map<std::string, std::size_t> aging;
+  for (const auto& [name, limit] : buckets) aging[name] = 0;
+  for (const auto& v : views) {
+    if (!v.c.is_open()) continue;
+    double days = static_cast<double>((now - v.c.opened).count()) / 86400000.0;
+    for (const auto& [name, limit] : buckets)
+      if (days < limit) {
+        ++aging[name];
+        break;
+      }
+  }
+  json aging_json = json::array();
+  for (const auto& [name, limit] : buckets) aging_json.push_back({{"bucket", name}, {"open", aging[name]}});
+  report["aging"] = aging_json;
+
+  // --- reasons, categories, products; cost; cycle times; satisfaction --------------------
+  std::map<std::string, std::size_t> reasons, categories, products;
+  std::map<std::string, Sums> cost_refunds_by_reason, cost_freight_by_reason, cost_scrap_by_reason;
+  std::map<std::string, Sums> cost_refunds_by_sku, cost_freight_by_sku, cost_scrap_by_sku;
+  std::vector<double> open_to_close, open_to_refund;
+  std::size_t closed_cases = 0, scored = 0;
+  std::map<int, std::size_t> distribution;
+  std::int64_t score_total = 0;
+  for (const auto& v : views) {
+    const Case& c = v.c;
+    if (!in_period(c.opened, o)) continue;
+    ++reasons[c.reason];
+    if (!c.category.empty()) ++categories[c.category];
+    if (!c.sku.empty()) ++products[c.sku];
+    std::string sku = c.sku.empty() ? "(none)" : c.sku;
+    if (!c.refunded.is_zero()) {
+      cost_refunds_by_reason[c.reason].add(c.currency, c.refunded);
+      cost_refunds_by_sku[sku].add(c.currency, c.refunded);
+    }
+    if (!c.freight_cost.is_zero()) {
+      cost_freight_by_reason[c.reason].add(c.currency, c.freight_cost);
+      cost_freight_by_sku[sku].add(c.currency, c.freight_cost);
+    }
+    if (c.disposition == "scrap" && c.paid && c.qty > 0) {
+      Money scrapped = Money::from_minor(c.paid->minor() * c.received_qty / c.qty, c.paid->digits());
+      cost_scrap_by_reason[c.reason].add(c.currency, scrapped);
+      cost_scrap_by_sku[sku].add(c.currency, scrapped);
+    }
+    // cycle times
+    std::optional<Instant> first_close, refund_done;
+    {
+      std::vector<const StoredEvent*> upto;
+      for (const auto* e : c.events) {
+        upto.push_back(e);
+        if (e->event.action == "close" && !first_close) first_close = e->when;
+        if (e->event.action == "refund" && !refund_done && replay_case(upto).state == State::refunded) refund_done = e->when;
+      }
+    }
+    if (first_close) open_to_close.push_back(hours_of(*first_close - c.opened));
+    if (refund_done) open_to_refund.push_back(hours_of(*refund_done - c.opened));
+    if (c.state == State::closed) {
+      ++closed_cases;
+      if (c.satisfaction) {
+        ++scored;
+        ++distribution[static_cast<int>(*c.satisfaction)];
+        score_total += *c.satisfaction;
+      }
+    }
+  }
+  report["reasons"] = pareto(reasons);
+  report["categories"] = pareto(categories);
+  report["products"] = pareto(products);
+
+  auto cost_rows = [](const std::map<std::string, Sums>& refunds, const std::map<std::string, Sums>& freight,
+                      const std::map<std::string, Sums>& scrap) {
+    std::map<std::string, std::map<std::string, std::array<Money, 3>>> rows;  // key -> currency -> parts
+    auto fold = [&](const std::map<std::string, Sums>& part, std::size_t index) {
+      for (const auto& [key, sums] : part)
+        for (const auto& [cur, m] : sums.by_currency) {
+          auto& cell = rows[key][cur];
+          if (cell[0].digits() != m.digits())
+            for (auto& x : cell) x = Money::from_minor(0, m.digits());
+          cell[index] += m;
+        }
+    };
+    fold(refunds, 0);
+    fold(freight, 1);
+    fold(scrap, 2);
+    json out = json::array();
+    for (const auto& [key, currencies] : rows)
+      for (const auto& [cur, parts] : currencies)
+        out.push_back({{"key", key},
+                       {"currency", cur},
+                       {"refunds", parts[0].str()},
+                       {"freight", parts[1].str()},
+                       {"scrapped", parts[2].str()},
+                       {"total", (parts[0] + parts[1] + parts[2]).str()}});
+    std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
+      return Money::parse(a["total"].get<std::string>(), 4).minor() > Money::parse(b["total"].get<std::string>(), 4).minor();
+    });
+    return out;
+  };
+  report["cost"] = {{"by_reason", cost_rows(cost_refunds_by_reason, cost_freight_by_reason, cost_scrap_by_reason)},
+                    {"by_product", cost_rows(cost_refunds_by_sku, cost_freight_by_sku, cost_scrap_by_sku)}};
+  report["cycle_times"] = {{"open_to_close", stats(open_to_close)}, {"open_to_refund", stats(open_to_refund)}};
+  json dist = json::object();
+  for (int s = 1; s <= 5; ++s) dist[std::to_string(s)] = distribution[s];
+  report["satisfaction"] = {
+      {"closed", closed_cases},
+      {"scored", scored},
+      {"response_rate", closed_cases ? json(std::round(1000.0 * static_cast<double>(scored) / static_cast<double>(closed_cases)) / 10.0) : json(nullptr)},
+      {"mean", scored ? json(std::round(100.0 * static_cast<double>(score_total) / static_cast<double>(scored)) / 100.0) : json(nullptr)},
+      {"distribution", dist}};
+
+  // --- refunds by method and currency, and by day (for the chart) -------------------------
+  std::map<std::pair<std::string, std::string>, std::pair<std::size_t, Money>> by_method;
+  std::map<std::string, Sums> by_day;
+  for (const auto& v : views)
+    for (const auto& r : v.c.refunds) {
+      if (!in_period(r.when, o)) continue;
+      std::string cur = r.currency.empty() ? v.c.currency : r.currency;
+      std::string method = r.method.empty() ? "original" : r.method;
+      auto key = std::make_pair(method, cur);
+      auto it = by_method.find(key);
+      if (it == by_method.end()) by_method.emplace(key, std::make_pair(std::size_t{1}, r.amount));
+      else {
+        ++it->second.first;
+        it->second.second += r.amount;
+      }
+      by_day[format_date(r.when, zone)].add(cur, r.amount);
+    }
+  json refunds = json::array();
+  for (const auto& [key, value] : by_method)
+    refunds.push_back({{"method", key.first}, {"currency", key.second}, {"count", value.first}, {"total", value.second.str()}});
+  report["refunds"] = refunds;
+  json days = json::array();
+  for (const auto& [day, sums] : by_day) days.push_back({{"day", day}, {"totals", sums.to_json()}});
+  report["refunds_by_day"] = days;
+
+  // --- groups ------------------------------------------------------------------------------
+  if (!o.group_by.empty()) {
+    struct Group {
+      std::size_t opened = 0, open = 0, closed = 0, breaches = 0, scored = 0;
+      std::int64_t score_total = 0;
+      Sums refunded;
+    };
+    std::map<std::string, Group> groups;
+    for (const auto& v : views) {
+      const Case& c = v.c;
+      Group& g = groups[group_of(c, o.group_by, zone)];
+      if (in_period(c.opened, o)) ++g.opened;
+      if (c.is_open()) ++g.open;
+      if (c.state == State::closed && in_period(c.opened, o)) {
+        ++g.closed;
+        if (c.satisfaction) {
+          ++g.scored;
+          g.score_total += *c.satisfaction;
+        }
+      }
+      for (const auto& s : v.slas)
+        if (s.state == SlaState::breached && (in_period(c.opened, o) || (!s.stop && c.is_open()))) ++g.breaches;
+      for (const auto& r : c.refunds)
+        if (in_period(r.when, o)) g.refunded.add(c.currency, r.amount);
+    }
+    json out = json::array();
+    for (const auto& [key, g] : groups)
+      out.push_back({{"group", key},
+                     {"opened", g.opened},
+                     {"open", g.open},
+                     {"closed", g.closed},
+                     {"breaches", g.breaches},
+                     {"refunded", g.refunded.to_json()},
+                     {"satisfaction_mean", g.scored ? json(std::round(100.0 * static_cast<double>(g.score_total) / static_cast<double>(g.scored)) / 100.0) : json(nullptr)}});
+    report["groups"] = out;
+  }
+  return report;
+}
+
+}  // namespace rma

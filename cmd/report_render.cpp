@@ -192,14 +192,14 @@ const char* kPalette[] = {"#2b6cb0", "#c53030", "#d69e2e", "#718096", "#38a169",
 // A vertical bar chart; optional cumulative-percentage line (Pareto).
 std::string bar_chart(const std::string& id, const std::vector<std::pair<std::string, double>>& bars, const std::string& unit,
                       const std::vector<double>* cumulative = nullptr) {
-  const double W = 720, H = 300, left = 50, right = cumulative ? 50 : 20, top = 20, bottom = 80;
+  const double W = 720, H = 300, left = 50, right = cumulative ? 50 : 20, top = 26, bottom = 80;
   double max = 0;
   for (const auto& b : bars) max = std::max(max, b.second);
   if (max <= 0) max = 1;
   std::string svg = fmt::format(R"svg(<svg id="{}" class="chart" xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" role="img">)svg",
                                 id, W, H, W, H);
   svg += fmt::format(R"svg(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#333"/>)svg", left, H - bottom, W - right, H - bottom);
-  svg += fmt::format(R"svg(<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>)svg", left - 4, top + 4, esc(fmt::format("{:g} {}", max, unit)));
+  svg += fmt::format(R"svg(<text x="{}" y="{}" font-size="11">{}</text>)svg", left + 4, top - 8, esc(fmt::format("max {:g} {}", max, unit)));
   double slot = bars.empty() ? 0 : (W - left - right) / static_cast<double>(bars.size());
   std::string points;
   for (std::size_t i = 0; i < bars.size(); ++i) {

@@ -11,4 +11,11 @@ expect 0 "tour.sh runs" bash "$examples/tour.sh"
 contains "$OUT" "already recorded" "the tour shows an idempotent retry"
 contains "$OUT" "ok: " "the tour ends with a clean check"
 RMA_DIR=$examples/returns expect 0 "the example workspace checks clean" rma check
+before=$(ledger_sum "$examples/returns")
+expect 1 "the nightly job runs and reports the planted discrepancies" bash "$examples/nightly/nightly.sh" "$TMP_ROOT/nightly"
+contains "$ERR" "reconcile refunds: exit 1" "refund reconciliation found the planted differences"
+contains "$ERR" "SLA report: exit 1" "the SLA report fails on breaches"
+contains "$ERR" "export for the warehouse: exit 0" "the export ran"
+[ -s "$TMP_ROOT/nightly/report.html" ] && pass || fail "nightly wrote no report"
+same "$(ledger_sum "$examples/returns")" "$before" "the nightly job changes no ledger byte"
 finish

@@ -26,6 +26,7 @@ void setup_import(CLI::App& sub, Context& ctx);
 void setup_export(CLI::App& sub, Context& ctx);
 void setup_reconcile(CLI::App& sub, Context& ctx);
 void setup_report(CLI::App& sub, Context& ctx);
+void setup_audit(CLI::App& sub, Context& ctx);
 void setup_open(CLI::App& sub, Context& ctx);
 void setup_review(CLI::App& sub, Context& ctx);
 void setup_ship(CLI::App& sub, Context& ctx);

@@ -42,6 +42,7 @@ const std::vector<Command>& command_table() {
       {"import", "many actions from CSV or JSON Lines, each checked as if typed", rma::cli::setup_import},
       {"export", "events or cases as JSON Lines or CSV", rma::cli::setup_export},
       {"check", "verify every ledger file: format, hash chains, forks, gaps", rma::cli::setup_check},
+      {"audit", "verify in git history that ledger files were only appended to", rma::cli::setup_audit},
       {"policy", "validate and inspect return policies: check, show, explain", rma::cli::setup_policy},
   };
   return table;

@@ -9,6 +9,7 @@ FAILED=0
 TMP_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/rma-e2e.XXXXXX")
 trap 'rm -rf "$TMP_ROOT"' EXIT
 export NO_COLOR=1
+export RMA_LOCK_TIMEOUT=900  # the sanitizer build is slow; concurrency tests queue on the lock
 unset RMA_DIR RMA_SITE RMA_OPERATOR RMA_NOW
 
 rma() { "$RMA" "$@"; }

@@ -144,6 +144,9 @@ TEST_CASE("8 processes appending 500 events each: every line lands once, no inte
     j.append({open_draft(shared_case, t("2026-11-23 10:00"))}, false);
   }
   constexpr int kProcesses = 8, kEach = 500;
+  // Each append re-reads the ledger under the lock; in the sanitizer build 4,000 of them
+  // queue for longer than the default 30 s lock timeout, which would fail a child.
+  ::setenv("RMA_LOCK_TIMEOUT", "900", 1);
   std::vector<pid_t> children;
   for (int p = 0; p < kProcesses; ++p) {
     pid_t pid = ::fork();

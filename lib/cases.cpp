@@ -279,9 +279,8 @@ std::vector<Case> replay_all(const Ledger& ledger) {
 std::vector<std::string> allowed_actions(const Case& c) {
   std::vector<std::string> out;
   auto add = [&](const char* a) { out.emplace_back(a); };
-  if (c.forked) {
+  if (c.forked) {  // DESIGN §3: every writer but resolve waits for the fork to be settled
     add("resolve");
-    add("note");
     return out;
   }
   switch (c.state) {
@@ -338,7 +337,7 @@ void require_allowed(const Case& c, const std::string& action, const std::string
   if (!ok && action == "close" && has_why)
     ok = std::find(allowed.begin(), allowed.end(), "close --why") != allowed.end();
   if (!ok && action == "resolve") ok = c.forked;
-  if (ok && c.forked && action != "resolve" && action != "note") ok = false;
+  if (ok && c.forked && action != "resolve") ok = false;
   if (ok) return;
   std::string list;
   for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;

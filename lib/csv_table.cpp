@@ -35,9 +35,9 @@ void on_record(int, void* ctx) {
 
 }  // namespace
 
-std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& display_path, char delimiter) {
+std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& display_path, char delimiter, bool strict) {
   csv_parser parser;
-  if (csv_init(&parser, 0) != 0) throw Error(ErrorKind::system, "csv", "cannot initialise the CSV parser", "");
+  if (csv_init(&parser, strict ? static_cast<unsigned char>(CSV_STRICT | CSV_STRICT_FINI) : 0) != 0) throw Error(ErrorKind::system, "csv", "cannot initialise the CSV parser", "");
   csv_set_delim(&parser, static_cast<unsigned char>(delimiter));
   Collector c;
   std::size_t pos = 0;
@@ -53,7 +53,11 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& displ
     ++c.line;
     pos = end;
   }
-  csv_fini(&parser, on_field, on_record, &c);
+  if (csv_fini(&parser, on_field, on_record, &c) != 0) {
+    csv_free(&parser);
+    throw Error(ErrorKind::bad_data, fmt::format("{}:{}", display_path, c.current.line ? c.current.line : c.line),
+                "cannot be read as CSV: a quoted field is not closed", "close the quote, or double the quotes inside it");
+  }
   csv_free(&parser);
   return c.records;
 }

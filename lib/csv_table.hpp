@@ -15,6 +15,9 @@ struct CsvRecord {
 
 // Parses CSV text. Blank lines yield no record. Error(bad_data) with the line for text
 // libcsv cannot read (an unterminated quote, say).
-std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& display_path, char delimiter = ',');
+// `strict`: refuse malformed quoting (a quote inside an unquoted field, an unterminated
+// quote); import is strict, reconciliation of messy bank files is not.
+std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& display_path, char delimiter = ',',
+                                 bool strict = false);
 
 }  // namespace rma

@@ -53,7 +53,7 @@ void put(ActionRequest& r, const std::string& column, const std::string& value) 
 std::vector<ImportRow> read_csv_rows(const std::string& text, const std::string& display_path) {
   std::string_view body = text;
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-  auto records = parse_csv(body, display_path);
+  auto records = parse_csv(body, display_path, ',', true);
   if (records.empty()) return {};
   std::vector<std::string> header;
   for (auto h : records.front().fields) {

@@ -7,7 +7,13 @@ namespace rma {
 
 Journal::Journal(boost::filesystem::path root, std::string site, Zone zone)
     : root_(std::move(root)), site_(std::move(site)), zone_(zone), lock_(root_, lock_timeout()),
-      ledger_(read_ledger(root_)) {}
+      ledger_(read_ledger(root_)) {
+  // A file that cannot be read may hold the case, its refund references or today's ids:
+  // deciding without it could break the rules, so writers wait until it is fixed.
+  for (const auto& issue : ledger_.issues)
+    if (issue.kind == IssueKind::unreadable || issue.kind == IssueKind::not_a_ledger)
+      throw Error(ErrorKind::bad_data, "ledger", issue.message, issue.hint + "; `rma check` lists every problem");
+}
 
 std::vector<const StoredEvent*> Journal::case_events(const std::string& case_id) const {
   std::vector<const StoredEvent*> out = ledger_.case_events(case_id);

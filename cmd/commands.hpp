@@ -27,6 +27,7 @@ void setup_export(CLI::App& sub, Context& ctx);
 void setup_reconcile(CLI::App& sub, Context& ctx);
 void setup_report(CLI::App& sub, Context& ctx);
 void setup_audit(CLI::App& sub, Context& ctx);
+void setup_completion(CLI::App& sub, Context& ctx);
 void setup_open(CLI::App& sub, Context& ctx);
 void setup_review(CLI::App& sub, Context& ctx);
 void setup_ship(CLI::App& sub, Context& ctx);

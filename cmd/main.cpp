@@ -43,6 +43,7 @@ const std::vector<Command>& command_table() {
       {"export", "events or cases as JSON Lines or CSV", rma::cli::setup_export},
       {"check", "verify every ledger file: format, hash chains, forks, gaps", rma::cli::setup_check},
       {"audit", "verify in git history that ledger files were only appended to", rma::cli::setup_audit},
+      {"completion", "print the shell completion script for bash or zsh", rma::cli::setup_completion},
       {"policy", "validate and inspect return policies: check, show, explain", rma::cli::setup_policy},
   };
   return table;
@@ -67,6 +68,31 @@ std::string_view find_subcommand(int argc, char** argv) {
     if (!arg.empty() && arg[0] != '-') return arg;
   }
   return {};
+}
+
+// For an unknown option, the closest option of the command the user typed ("--repiar" ->
+// "did you mean --repair?"); else where to find the options.
+std::string usage_hint(CLI::App& app, const std::string& message) {
+  CLI::App* command = &app;
+  std::string path = "rma";
+  while (!command->get_subcommands().empty()) {
+    command = command->get_subcommands().front();
+    path += " " + command->get_name();
+  }
+  std::vector<std::string> names;
+  for (CLI::App* a : {command, &app})
+    for (const CLI::Option* opt : a->get_options())
+      for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+  std::size_t pos = 0;
+  while ((pos = message.find("--", pos)) != std::string::npos) {
+    std::size_t end = message.find_first_of(" ,\n", pos);
+    std::string token = message.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (auto eq = token.find('='); eq != std::string::npos) token.resize(eq);
+    if (auto suggestion = rma::closest_match(token, names))
+      return fmt::format("did you mean {}? `{} --help` shows the options", *suggestion, path);
+    pos += 2;
+  }
+  return fmt::format("`{} --help` shows the options", path);
 }
 
 }  // namespace
@@ -121,7 +147,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    rma::Error error(rma::ErrorKind::usage, "usage", e.what(), "`rma " + std::string(wanted) + " --help` shows the options");
+    rma::Error error(rma::ErrorKind::usage, "usage", e.what(), usage_hint(app, e.what()));
     rma::cli::print_error(ctx, error);
     return 2;
   } catch (const rma::Error& e) {

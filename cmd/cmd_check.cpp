@@ -8,6 +8,7 @@
 #include "check.hpp"
 #include "commands.hpp"
 #include "context.hpp"
+#include "progress.hpp"
 
 namespace rma::cli {
 
@@ -44,7 +45,9 @@ void setup_check(CLI::App& sub, Context& ctx) {
     const auto& root = ctx.root();
     std::vector<std::string> repaired;
     if (*repair) repaired = repair_torn_tails(root);
-    CheckReport report = check_ledger(read_ledger(root));
+    Progress progress(ctx, "checking ledger files");
+    CheckReport report = check_ledger(read_ledger(root, progress.fn()));
+    progress.done();
     report.repaired = repaired;
     std::size_t findings = report.count(Severity::finding);
     std::size_t warnings = report.count(Severity::warning);

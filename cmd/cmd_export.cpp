@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "progress.hpp"
 #include "error.hpp"
 #include "render.hpp"
 
@@ -42,7 +43,9 @@ void setup_export(CLI::App& sub, Context& ctx) {
     if (!csv && ctx.options.format != "table" && ctx.options.format != "json")
       throw Error(ErrorKind::usage, "--format " + ctx.options.format, "export writes json (JSON Lines) or csv", "use --format json or --format csv");
 
-    Ledger ledger = read_ledger(root);
+    Progress progress(ctx, "reading ledger files");
+    Ledger ledger = read_ledger(root, progress.fn());
+    progress.done();
     for (const auto& issue : ledger.issues)
       if (issue.kind == IssueKind::torn_tail) ctx.warn(issue.where.file + ": " + issue.message);
     PolicySet current;

@@ -11,6 +11,7 @@
 #include "error.hpp"
 #include "file_io.hpp"
 #include "import.hpp"
+#include "progress.hpp"
 #include "workspace.hpp"
 
 namespace rma::cli {
@@ -45,7 +46,9 @@ void setup_import(CLI::App& sub, Context& ctx) {
     std::vector<ImportRow> rows = read_import_rows(text, f->file, f->format, row_errors);
     WriteEnv env{&settings, &policies, by, ctx.now()};
     Journal journal(root, site, settings.zone);
-    ImportReport report = run_import(journal, rows, row_errors, env, f->skip_bad, f->dry_run);
+    Progress progress(ctx, "importing rows");
+    ImportReport report = run_import(journal, rows, row_errors, env, f->skip_bad, f->dry_run, progress.fn());
+    progress.done();
 
     bool refused = !report.bad.empty() && !f->skip_bad;
     if (ctx.json()) {

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "progress.hpp"
 #include "error.hpp"
 #include "report.hpp"
 #include "report_render.hpp"
@@ -40,7 +41,9 @@ void setup_report(CLI::App& sub, Context& ctx) {
     o.group_by = f->group_by;
     if (o.since && o.until && *o.until <= *o.since)
       throw Error(ErrorKind::usage, "--until " + f->until, "is not after --since " + f->since, "give a period that ends after it starts");
-    Ledger all = read_ledger(ctx.root());
+    Progress progress(ctx, "reading ledger files");
+    Ledger all = read_ledger(ctx.root(), progress.fn());
+    progress.done();
     Ledger ledger = ledger_as_of(all, o.as_of);
     PolicySet current;
     try {

@@ -166,12 +166,14 @@ std::vector<ImportRow> read_import_rows(const std::string& text, const std::stri
 }
 
 ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, std::vector<RowError> row_errors,
-                        const WriteEnv& env, bool skip_bad, bool dry_run) {
+                        const WriteEnv& env, bool skip_bad, bool dry_run, const ProgressFn& progress) {
   ImportReport report;
   report.rows = rows.size() + row_errors.size();
   report.bad = std::move(row_errors);
   std::vector<Policy> to_freeze;
-  for (const auto& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    if (progress && i % 256 == 0) progress(i, rows.size());
     try {
       if (row.request.has("_extra_fields"))
         throw Error(ErrorKind::usage, "row", "has more fields than the header has columns", "check the commas and quotes");

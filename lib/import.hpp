@@ -46,6 +46,6 @@ struct ImportReport {
 // Stages every row in one journal; commits when no row is bad, or with skip_bad the good
 // ones. Nothing is appended in a dry run or when a bad row refuses the file.
 ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, std::vector<RowError> row_errors,
-                        const WriteEnv& env, bool skip_bad, bool dry_run);
+                        const WriteEnv& env, bool skip_bad, bool dry_run, const ProgressFn& progress = {});
 
 }  // namespace rma

@@ -110,10 +110,11 @@ std::string ledger_file_for(std::string_view site, std::string_view month) {
   return fmt::format("ledger/{}/{}.rma", month, site);
 }
 
-Ledger read_ledger(const fs::path& root) {
+Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
   Ledger ledger;
   ledger.files = list_ledger_files(root);
   for (std::uint32_t fi = 0; fi < ledger.files.size(); ++fi) {
+    if (progress) progress(fi, ledger.files.size());
     const std::string& rel = ledger.files[fi];
     std::string problem;
     auto data = read_regular_file(root / rel, problem);

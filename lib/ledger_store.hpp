@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,9 +59,12 @@ struct Ledger {
 // Workspace-relative paths of every ledger file (ledger/*/*.rma), sorted.
 std::vector<std::string> list_ledger_files(const fs::path& root);
 
+// Progress of long work: (done, total) in some unit (files, rows), for a progress line.
+using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+
 // Reads every ledger file. Problems in lines become issues, not exceptions; only a
-// missing workspace throws.
-Ledger read_ledger(const fs::path& root);
+// missing workspace throws. `progress` hears of each file read.
+Ledger read_ledger(const fs::path& root, const ProgressFn& progress = {});
 
 // The file a site appends to for a month: "ledger/2026-11/SH.rma".
 std::string ledger_file_for(std::string_view site, std::string_view month);

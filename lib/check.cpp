@@ -30,8 +30,15 @@ void check_case(const Ledger& ledger, const std::vector<const StoredEvent*>& eve
 
   // Hashes discarded by a resolve event: those forks are settled.
   std::vector<std::string> discarded;
-  for (const auto* e : events)
-    if (e->event.action == "resolve") discarded.push_back(e->event.get("discard"));
+  for (const auto* e : events) {
+    if (e->event.action != "resolve") continue;
+    std::string list = e->event.get("discard");  // comma-separated: a fork may have more than two branches
+    for (std::size_t pos = 0; pos <= list.size();) {
+      std::size_t comma = std::min(list.find(',', pos), list.size());
+      if (comma > pos) discarded.push_back(list.substr(pos, comma - pos));
+      pos = comma + 1;
+    }
+  }
 
   std::uint32_t expected = 1;
   const std::vector<const StoredEvent*>* previous = nullptr;

@@ -194,3 +194,36 @@ TEST_CASE("an exact copy of a line is reported as a duplicate event") {
   REQUIRE(first_finding(report));
   CHECK(first_finding(report)->kind == "duplicate-event");
 }
+
+TEST_CASE("a resolve that discards two branches of a three-way fork settles it") {
+  TempDir dir;
+  auto root = seeded(dir);
+  Ledger before = read_ledger(root);
+  auto head = before.case_events("RMA-261123-SH-0001").back();
+  std::vector<std::string> hashes;
+  std::string extra;
+  for (const char* site : {"SH", "BJ", "GZ"}) {
+    Event e;
+    e.recorded = t("2026-11-23 12:00");
+    e.case_id = "RMA-261123-SH-0001";
+    e.seq = head->event.seq + 1;
+    e.action = "note";
+    e.fields = {{"note", std::string("from ") + site}};
+    e.by = "alice";
+    std::string line = seal_event(e, head->event.hash);
+    hashes.push_back(e.hash);
+    test::spit(root / (std::string("ledger/2026-12/") + site + ".rma"), "# rma ledger v1\n" + line);
+  }
+  REQUIRE(first_finding(check_ledger(read_ledger(root))));
+  CHECK(first_finding(check_ledger(read_ledger(root)))->kind == "fork");
+  Event r;
+  r.recorded = t("2026-11-23 13:00");
+  r.case_id = "RMA-261123-SH-0001";
+  r.seq = head->event.seq + 2;
+  r.action = "resolve";
+  r.fields = {{"keep", hashes[0]}, {"discard", hashes[1] + "," + hashes[2]}, {"why", "x"}};
+  r.by = "wang";
+  std::string line = seal_event(r, hashes[0]);
+  test::spit(root / "ledger/2026-12/SH.rma", test::slurp(root / "ledger/2026-12/SH.rma") + line);
+  CHECK(check_ledger(read_ledger(root)).count(Severity::finding) == 0);
+}

@@ -17,9 +17,45 @@ Journal::Journal(boost::filesystem::path root, std::string site, Zone zone)
 
 std::vector<const StoredEvent*> Journal::case_events(const std::string& case_id) const {
   std::vector<const StoredEvent*> out = ledger_.case_events(case_id);
-  for (const auto& e : staged_events_)
-    if (e.event.case_id == case_id) out.push_back(&e);
+  if (auto it = staged_by_case_.find(case_id); it != staged_by_case_.end())
+    out.insert(out.end(), it->second.begin(), it->second.end());
   return out;
+}
+
+void Journal::index(const StoredEvent& e) {
+  Indexes& ix = *indexes_;
+  if (const std::string* key = e.event.find("key")) ix.keys.emplace(*key, &e);
+  if (e.event.action == "refund")
+    if (const std::string* ref = e.event.find("ref")) ix.refunds.emplace(*ref, &e);
+  if (e.event.action == "open")
+    if (const std::string* ext = e.event.find("ext")) ix.exts.emplace(*ext, &e);
+}
+
+Journal::Indexes& Journal::indexes() {
+  if (!indexes_) {
+    indexes_.emplace();
+    for (const auto& e : ledger_.events) index(e);
+    for (const auto& e : staged_events_) index(e);
+  }
+  return *indexes_;
+}
+
+const StoredEvent* Journal::find_key(const std::string& key) {
+  auto& m = indexes().keys;
+  auto it = m.find(key);
+  return it == m.end() ? nullptr : it->second;
+}
+
+const StoredEvent* Journal::find_refund_ref(const std::string& ref) {
+  auto& m = indexes().refunds;
+  auto it = m.find(ref);
+  return it == m.end() ? nullptr : it->second;
+}
+
+const StoredEvent* Journal::find_ext(const std::string& ext) {
+  auto& m = indexes().exts;
+  auto it = m.find(ext);
+  return it == m.end() ? nullptr : it->second;
 }
 
 std::string Journal::next_case_id(const std::string& prefix, Instant opened) const {
@@ -96,6 +132,8 @@ const Appended& Journal::stage(Draft d) {
     }
   }
   staged_events_.push_back(std::move(stored));
+  staged_by_case_[staged_events_.back().event.case_id].push_back(&staged_events_.back());
+  if (indexes_) index(staged_events_.back());
   staged_.push_back({std::move(e), std::move(line), std::move(file)});
   return staged_.back();
 }
@@ -105,6 +143,8 @@ AppendOutcome Journal::commit(bool dry_run) {
   outcome.events = std::move(staged_);
   staged_.clear();
   staged_events_.clear();
+  staged_by_case_.clear();
+  indexes_.reset();
   if (dry_run) return outcome;
   std::vector<std::string> order;
   std::map<std::string, std::string> bytes;

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ledger_store.hpp"
@@ -62,6 +63,12 @@ class Journal {
   std::size_t staged() const { return staged_.size(); }
   const std::deque<StoredEvent>& staged_events() const { return staged_events_; }
 
+  // Lookups over the ledger and the staged events, indexed on first use and kept current as
+  // events are staged, so a batch of many rows stays linear.
+  const StoredEvent* find_key(const std::string& key);          // an import row's key=
+  const StoredEvent* find_refund_ref(const std::string& ref);   // a refund's ref=
+  const StoredEvent* find_ext(const std::string& ext);          // an open's ext=
+
   // Appends every staged event (one write and fsync per month file); with `dry_run`,
   // appends nothing. Returns what was (or would be) written.
   AppendOutcome commit(bool dry_run);
@@ -77,7 +84,14 @@ class Journal {
   Ledger ledger_;
   std::deque<StoredEvent> staged_events_;
   std::vector<Appended> staged_;
-  std::map<std::string, std::uint32_t> staged_counters_;  // "PREFIX-YYMMDD-SITE" -> highest
+  std::map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
+
+  struct Indexes {
+    std::unordered_map<std::string, const StoredEvent*> keys, refunds, exts;
+  };
+  std::optional<Indexes> indexes_;
+  Indexes& indexes();
+  void index(const StoredEvent& e);
 };
 
 }  // namespace rma

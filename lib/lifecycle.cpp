@@ -299,11 +299,8 @@ Policy case_policy(const Context& cx, const Case& c) {
 // ---------------------------------------------------------------------------------------
 // open
 
-std::optional<std::string> find_case_by_ext(const Journal& journal, const std::string& ext) {
-  for (const auto& e : journal.ledger().events)
-    if (e.event.seq == 1 && e.event.action == "open" && e.event.get("ext") == ext) return e.event.case_id;
-  for (const auto& e : journal.staged_events())
-    if (e.event.action == "open" && e.event.get("ext") == ext) return e.event.case_id;
+std::optional<std::string> find_case_by_ext(Journal& journal, const std::string& ext) {
+  if (const StoredEvent* e = journal.find_ext(ext)) return e->event.case_id;
   return std::nullopt;
 }
 
@@ -605,16 +602,9 @@ struct RefundSeen {
   std::string currency;
 };
 
-std::optional<RefundSeen> find_refund_ref(const Journal& journal, const std::string& ref) {
-  auto look = [&](const StoredEvent& e) -> std::optional<RefundSeen> {
-    if (e.event.action == "refund" && e.event.get("ref") == ref)
-      return RefundSeen{e.event.case_id, e.event.get("amount"), e.event.get("currency")};
-    return std::nullopt;
-  };
-  for (const auto& e : journal.ledger().events)
-    if (auto r = look(e)) return r;
-  for (const auto& e : journal.staged_events())
-    if (auto r = look(e)) return r;
+std::optional<RefundSeen> find_refund_ref(Journal& journal, const std::string& ref) {
+  if (const StoredEvent* e = journal.find_refund_ref(ref))
+    return RefundSeen{e->event.case_id, e->event.get("amount"), e->event.get("currency")};
   return std::nullopt;
 }
 
@@ -818,7 +808,7 @@ ActionResult do_resolve(Context& cx, const std::string& id, const Case& c) {
 
 }  // namespace
 
-std::string resolve_case_ref(const Journal& journal, const std::string& ref) {
+std::string resolve_case_ref(Journal& journal, const std::string& ref) {
   if (ref.starts_with("ext:")) {
     std::string ext = ref.substr(4);
     check_code("ext", ext);
@@ -859,13 +849,7 @@ ActionResult stage_action(Journal& journal, const ActionRequest& request, const 
 
   // An import row's idempotency key already in the ledger: done before.
   if (auto key = cx.opt.code("key")) {
-    auto seen = [&](const StoredEvent& e) { return e.event.get("key") == *key; };
-    const StoredEvent* hit = nullptr;
-    for (const auto& e : journal.ledger().events)
-      if (seen(e)) hit = &e;
-    for (const auto& e : journal.staged_events())
-      if (seen(e)) hit = &e;
-    if (hit) {
+    if (const StoredEvent* hit = journal.find_key(*key)) {
       ActionResult r;
       r.case_id = hit->event.case_id;
       r.action = request.action;

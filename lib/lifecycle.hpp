@@ -59,7 +59,7 @@ ActionResult stage_action(Journal& journal, const ActionRequest& request, const 
 
 // Finds a case by id or ext:REF in the journal's view; Error(usage) for a malformed id,
 // Error(not_found) for an unknown one.
-std::string resolve_case_ref(const Journal& journal, const std::string& ref);
+std::string resolve_case_ref(Journal& journal, const std::string& ref);
 
 // Validation of free text, codes and names (DESIGN §2: limits, control characters, UTF-8).
 void check_free_text(const std::string& option, const std::string& value);

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <thread>
+#include <atomic>
 
 #include "text.hpp"
 
@@ -110,82 +111,115 @@ std::string ledger_file_for(std::string_view site, std::string_view month) {
   return fmt::format("ledger/{}/{}.rma", month, site);
 }
 
+namespace {
+
+struct FileParse {
+  std::vector<StoredEvent> events;
+  std::vector<LedgerIssue> issues;
+};
+
+// Parses one ledger file: its events, and its problems as issues.
+FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t fi) {
+  FileParse out;
+  std::string problem;
+  auto data = read_regular_file(root / rel, problem);
+  if (!data) {
+    out.issues.push_back({IssueKind::unreadable, {rel, 0, 0, {}}, fmt::format("cannot read {}: {}", rel, problem),
+                          "restore the file from git (`git checkout -- " + rel + "`)"});
+    return out;
+  }
+  std::string_view text = *data;
+  std::uint32_t line_no = 0;
+  std::size_t pos = 0;
+  Zone utc = date::locate_zone("UTC");
+  while (pos < text.size()) {
+    ++line_no;
+    std::size_t nl = text.find('\n', pos);
+    bool torn = nl == std::string_view::npos;
+    std::string_view line = text.substr(pos, (torn ? text.size() : nl) - pos);
+    pos = torn ? text.size() : nl + 1;
+    if (torn) {
+      out.issues.push_back({IssueKind::torn_tail, {rel, static_cast<int>(line_no), 1, std::string(line)},
+                            "the last line has no newline: a write was cut off (torn tail); it is skipped",
+                            "`rma check --repair` moves it to .rma/quarantine/"});
+      break;
+    }
+    if (line_no == 1) {
+      if (line != kLedgerHeader) {
+        out.issues.push_back({IssueKind::not_a_ledger, {rel, 1, 1, std::string(line.substr(0, 200))},
+                              fmt::format("{} does not start with '{}'", rel, kLedgerHeader),
+                              "this is not an rma ledger file; move it out of ledger/ or restore it from git"});
+        break;
+      }
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    auto parsed = parse_line(line);
+    if (auto* err = std::get_if<LineError>(&parsed)) {
+      out.issues.push_back({IssueKind::format, {rel, static_cast<int>(line_no), column_of(line, err->byte), std::string(line)},
+                            err->message, err->hint});
+      continue;
+    }
+    auto& ok = std::get<ParsedLine>(parsed);
+    StoredEvent se;
+    se.body = std::string(line.substr(0, ok.body_length));
+    se.event = std::move(ok.event);
+    se.file = fi;
+    se.line = line_no;
+    se.when = se.event.recorded;
+    if (const std::string* at = se.event.find("at")) {
+      try {
+        se.when = parse_time(*at, utc);
+      } catch (const Error&) {
+        // A malformed `at` is reported by check; ordering falls back to `recorded`.
+      }
+    }
+    out.events.push_back(std::move(se));
+  }
+  return out;
+}
+
+}  // namespace
+
 Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
   Ledger ledger;
   ledger.files = list_ledger_files(root);
-  for (std::uint32_t fi = 0; fi < ledger.files.size(); ++fi) {
-    if (progress) progress(fi, ledger.files.size());
-    const std::string& rel = ledger.files[fi];
-    std::string problem;
-    auto data = read_regular_file(root / rel, problem);
-    if (!data) {
-      ledger.issues.push_back({IssueKind::unreadable, {rel, 0, 0, {}},
-                               fmt::format("cannot read {}: {}", rel, problem),
-                               "restore the file from git (`git checkout -- " + rel + "`)"});
-      continue;
+  std::size_t n = ledger.files.size();
+  std::vector<FileParse> parsed(n);
+  // Files are independent: parse them on every core, then merge in file order.
+  std::atomic<std::size_t> next{0}, done{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
+      done.fetch_add(1);
     }
-    std::string_view text = *data;
-    std::uint32_t line_no = 0;
-    std::size_t pos = 0;
-    bool saw_header = false;
-    while (pos < text.size()) {
-      ++line_no;
-      std::size_t nl = text.find('\n', pos);
-      bool torn = nl == std::string_view::npos;
-      std::string_view line = text.substr(pos, (torn ? text.size() : nl) - pos);
-      pos = torn ? text.size() : nl + 1;
-      if (torn) {
-        ledger.issues.push_back(
-            {IssueKind::torn_tail, {rel, static_cast<int>(line_no), 1, std::string(line)},
-             "the last line has no newline: a write was cut off (torn tail); it is skipped",
-             "`rma check --repair` moves it to .rma/quarantine/"});
-        break;
-      }
-      if (line_no == 1) {
-        if (line != kLedgerHeader) {
-          ledger.issues.push_back(
-              {IssueKind::not_a_ledger, {rel, 1, 1, std::string(line.substr(0, 200))},
-               fmt::format("{} does not start with '{}'", rel, kLedgerHeader),
-               "this is not an rma ledger file; move it out of ledger/ or restore it from git"});
-          break;
-        }
-        saw_header = true;
-        continue;
-      }
-      if (line.empty() || line[0] == '#') continue;
-      auto parsed = parse_line(line);
-      if (auto* err = std::get_if<LineError>(&parsed)) {
-        ledger.issues.push_back({IssueKind::format,
-                                 {rel, static_cast<int>(line_no), column_of(line, err->byte),
-                                  std::string(line)},
-                                 err->message, err->hint});
-        continue;
-      }
-      auto& ok = std::get<ParsedLine>(parsed);
-      StoredEvent se;
-      se.body = std::string(line.substr(0, ok.body_length));
-      se.event = std::move(ok.event);
-      se.file = fi;
-      se.line = line_no;
-      se.when = se.event.recorded;
-      if (const std::string* at = se.event.find("at")) {
-        try {
-          se.when = parse_time(*at, date::locate_zone("UTC"));
-        } catch (const Error&) {
-          // A malformed `at` is reported by check; ordering falls back to `recorded`.
-        }
-      }
-      ledger.events.push_back(std::move(se));
+  };
+  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(n, 1));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  if (progress) {
+    // The calling thread reports progress while it helps.
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
+      progress(done.fetch_add(1) + 1, n);
     }
-    (void)saw_header;
+  } else {
+    worker();
   }
-  std::stable_sort(ledger.events.begin(), ledger.events.end(),
-                   [](const StoredEvent& a, const StoredEvent& b) {
-                     if (a.event.case_id != b.event.case_id) return a.event.case_id < b.event.case_id;
-                     if (a.event.seq != b.event.seq) return a.event.seq < b.event.seq;
-                     if (a.file != b.file) return a.file < b.file;
-                     return a.line < b.line;
-                   });
+  for (auto& t : pool) t.join();
+  std::size_t total = 0;
+  for (const auto& p : parsed) total += p.events.size();
+  ledger.events.reserve(total);
+  for (auto& p : parsed) {
+    for (auto& e : p.events) ledger.events.push_back(std::move(e));
+    for (auto& i : p.issues) ledger.issues.push_back(std::move(i));
+  }
+  std::stable_sort(ledger.events.begin(), ledger.events.end(), [](const StoredEvent& a, const StoredEvent& b) {
+    if (a.event.case_id != b.event.case_id) return a.event.case_id < b.event.case_id;
+    if (a.event.seq != b.event.seq) return a.event.seq < b.event.seq;
+    if (a.file != b.file) return a.file < b.file;
+    return a.line < b.line;
+  });
   return ledger;
 }
 

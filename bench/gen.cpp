@@ -97,8 +97,8 @@ struct Generator {
     open.push_back({"policy", "default@1"});
     if (chance(30)) open.push_back({"note", pick(notes)});
     emit("open", open, 0);
-    if (chance(10)) emit("correct", {{"of", "1"}, {"set_qty", "1"}, {"why", "checked the order"}}, uniform(5, 60));
-    if (chance(60)) emit("contact", {{"channel", "phone"}}, uniform(10, 200));
+    if (chance(3)) emit("correct", {{"of", "1"}, {"set_qty", "1"}, {"why", "checked the order"}}, uniform(5, 60));
+    if (chance(15)) emit("contact", {{"channel", "phone"}}, uniform(10, 200));
     if (kind == "complaint") {
       bool money = chance(50);
       emit("review", money ? std::vector<Field>{{"decision", "approve"}, {"resolution", "compensation"}, {"amount", "50.00"}, {"currency", "CNY"}}
@@ -155,8 +155,8 @@ struct Generator {
     } else {
       emit("ship", {{"direction", "replacement"}, {"carrier", "JD"}, {"tracking", fmt::format("JD{:010}", uniform(1, 9999999999))}}, uniform(60, 2000));
     }
-    if (chance(70)) emit("contact", {{"channel", "phone"}, {"note", "回访"}}, uniform(600, 2800));
-    if (chance(85)) emit("close", {{"satisfaction", std::to_string(uniform(1, 5))}}, uniform(10, 600));
+    if (chance(25)) emit("contact", {{"channel", "phone"}, {"note", "回访"}}, uniform(600, 2800));
+    if (chance(60)) emit("close", {{"satisfaction", std::to_string(uniform(1, 5))}}, uniform(10, 600));
   }
 };
 

@@ -6,7 +6,6 @@
 
 #include "commands.hpp"
 #include "context.hpp"
-#include "progress.hpp"
 #include "error.hpp"
 #include "render.hpp"
 
@@ -43,16 +42,8 @@ void setup_export(CLI::App& sub, Context& ctx) {
     if (!csv && ctx.options.format != "table" && ctx.options.format != "json")
       throw Error(ErrorKind::usage, "--format " + ctx.options.format, "export writes json (JSON Lines) or csv", "use --format json or --format csv");
 
-    Progress progress(ctx, "reading ledger files");
-    Ledger ledger = read_ledger(root, progress.fn());
-    progress.done();
-    for (const auto& issue : ledger.issues)
-      if (issue.kind == IssueKind::torn_tail) ctx.warn(issue.where.file + ": " + issue.message);
-    PolicySet current;
-    try {
-      current = load_policies(root);
-    } catch (const Error&) {
-    }
+    Ledger ledger = ctx.read_ledger();
+    PolicySet current = load_policies_for_reading(root);
     PolicyCache policies(root, &current);
     Instant now = ctx.now();
 

@@ -50,13 +50,8 @@ void setup_list(CLI::App& sub, Context& ctx) {
     if (!f->since.empty()) f->filter.since = parse_time(f->since, zone);
     if (!f->until.empty()) f->filter.until = parse_time(f->until, zone);
 
-    Ledger ledger = read_ledger(root);
-    PolicySet current;
-    try {
-      current = load_policies(root);
-    } catch (const Error&) {
-      // Reading works from the archive even while a policy file is broken.
-    }
+    Ledger ledger = ctx.read_ledger();
+    PolicySet current = load_policies_for_reading(root);
     PolicyCache policies(root, &current);
     Instant now = ctx.now();
     std::vector<CaseView> views;

@@ -7,7 +7,6 @@
 
 #include "commands.hpp"
 #include "context.hpp"
-#include "progress.hpp"
 #include "error.hpp"
 #include "report.hpp"
 #include "report_render.hpp"
@@ -41,16 +40,9 @@ void setup_report(CLI::App& sub, Context& ctx) {
     o.group_by = f->group_by;
     if (o.since && o.until && *o.until <= *o.since)
       throw Error(ErrorKind::usage, "--until " + f->until, "is not after --since " + f->since, "give a period that ends after it starts");
-    Progress progress(ctx, "reading ledger files");
-    Ledger all = read_ledger(ctx.root(), progress.fn());
-    progress.done();
+    Ledger all = ctx.read_ledger();
     Ledger ledger = ledger_as_of(all, o.as_of);
-    PolicySet current;
-    try {
-      current = load_policies(ctx.root());
-    } catch (const Error&) {
-      // Reports read the frozen archive; a broken policy file does not stop them.
-    }
+    PolicySet current = load_policies_for_reading(ctx.root());
     PolicyCache policies(ctx.root(), &current);
     nlohmann::json r = build_report(ledger, policies, o, zone);
     const std::string& format = ctx.options.json ? std::string("json") : ctx.options.format;

@@ -125,21 +125,14 @@ void setup_show(CLI::App& sub, Context& ctx) {
     if (!parse_case_id(*id))
       throw Error(ErrorKind::usage, fmt::format("case id '{}'", printable(id->substr(0, 60))), "is not a case id",
                   "case ids look like RMA-261123-SH-0042");
-    Ledger ledger = read_ledger(root);
-    for (const auto& issue : ledger.issues)
-      if (issue.kind == IssueKind::torn_tail) ctx.warn(issue.where.file + ": " + issue.message);
+    Ledger ledger = ctx.read_ledger();
     auto events = ledger.case_events(*id);
     if (events.empty()) {
       auto suggestion = closest_match(*id, ledger.case_ids());
       throw Error(ErrorKind::not_found, "case " + *id, "is not in the ledger",
                   suggestion ? fmt::format("did you mean {}?", *suggestion) : "`rma list` shows the cases");
     }
-    PolicySet current;
-    try {
-      current = load_policies(root);
-    } catch (const Error&) {
-      // Reading works from the archive even while a policy file is broken.
-    }
+    PolicySet current = load_policies_for_reading(root);
     PolicyCache policies(root, &current);
     Instant now = ctx.now();
     CaseView v = view_case(replay_case(events), policies, now);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
+#include "progress.hpp"
 #include "workspace.hpp"
 
 namespace rma::cli {
@@ -51,6 +52,15 @@ void Context::warn(const std::string& message) const {
     fmt::print(stderr, "\x1b[33mrma: warning:\x1b[0m {}\n", message);
   else
     fmt::print(stderr, "rma: warning: {}\n", message);
+}
+
+Ledger Context::read_ledger() {
+  Progress progress(*this, "reading ledger files");
+  Ledger ledger = rma::read_ledger(root(), progress.fn());
+  progress.done();
+  for (const auto& issue : ledger.issues)
+    if (issue.kind == IssueKind::torn_tail) warn(issue.where.file + ":" + std::to_string(issue.where.line) + ": " + issue.message);
+  return ledger;
 }
 
 void print_error(const Context& ctx, const std::exception& error) {

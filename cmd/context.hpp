@@ -10,6 +10,7 @@
 #include <string>
 
 #include "instant.hpp"
+#include "ledger_store.hpp"
 #include "settings.hpp"
 
 namespace CLI {
@@ -46,6 +47,10 @@ class Context {
   bool color_stdout() const;
   bool color_stderr() const;
   void warn(const std::string& message) const;  // "rma: warning: ..." on stderr
+
+  // Reads every ledger file for a reading command: progress on a terminal, and a warning
+  // for each torn last line (which is skipped).
+  Ledger read_ledger();
 
  private:
   std::optional<fs::path> root_;

@@ -532,6 +532,14 @@ PolicySet load_policies(const fs::path& root) {
   return set;
 }
 
+PolicySet load_policies_for_reading(const fs::path& root) {
+  try {
+    return load_policies(root);
+  } catch (const Error&) {
+    return {};
+  }
+}
+
 bool freeze_policy(const fs::path& root, const Policy& policy) {
   fs::path archived = root / "policies" / "archive" / (policy.ref() + ".toml");
   boost::system::error_code ec;

@@ -77,6 +77,10 @@ struct PolicySet {
 // archived version (changed without a version bump). All errors are Error(bad_data).
 PolicySet load_policies(const boost::filesystem::path& root);
 
+// For readers: the current policies, or none while a policy file is broken (readers judge
+// cases by the frozen archive, so a bad edit to a policy does not stop show, list or report).
+PolicySet load_policies_for_reading(const boost::filesystem::path& root);
+
 // Writes policies/archive/ID@VERSION.toml if it is not there yet (call under the lock).
 // Returns true when it wrote the file.
 bool freeze_policy(const boost::filesystem::path& root, const Policy& policy);

@@ -99,7 +99,7 @@ std::vector<ImportRow> read_jsonl_rows(const std::string& text, std::vector<RowE
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse errors, and numbers out of range (found by fuzzing)
       errors.push_back({line_no, ErrorKind::usage, fmt::format("not valid JSON: {}", e.what()), "each line is one JSON object"});
       continue;
     }

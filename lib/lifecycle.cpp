@@ -376,6 +376,29 @@ ActionResult do_open(Context& cx) {
     }
   auto note = o.text("note");
 
+  // An open with a known --ext is a retry: the same request is a no-op, another is refused.
+  // Checked before the windows, so that a retry a day later still finds its case.
+  if (ext) {
+    if (auto existing = find_case_by_ext(cx.journal, *ext)) {
+      Case c = load_case(cx, *existing);
+      bool same = kind_name(c.kind) == kind_text && c.order == order.value_or("") && c.sku == sku.value_or("") &&
+                  c.reason == reason && c.qty == qty.value_or(1) &&
+                  (c.paid.has_value() == paid.has_value() && (!paid || *c.paid == *paid)) &&
+                  c.customer == customer.value_or("");
+      if (!same)
+        throw Error(ErrorKind::conflict, fmt::format("--ext {}", *ext),
+                    fmt::format("already opened case {} with different details", *existing),
+                    "each request id opens one case; use a new --ext for a new request");
+      ActionResult r;
+      r.case_id = *existing;
+      r.action = "open";
+      r.already_recorded = true;
+      r.state = state_name(c.state);
+      r.summary = fmt::format("already recorded: --ext {} opened {}", *ext, *existing);
+      return r;
+    }
+  }
+
   // The window rules. Complaints have none.
   std::vector<std::string> notices;
   if (!complaint) {
@@ -404,28 +427,6 @@ ActionResult do_open(Context& cx) {
     }
   } else if (override_why) {
     throw Error(ErrorKind::usage, "--override", "complaints have no window to override", "drop --override");
-  }
-
-  // An open with a known --ext is a retry: the same request is a no-op, another is refused.
-  if (ext) {
-    if (auto existing = find_case_by_ext(cx.journal, *ext)) {
-      Case c = load_case(cx, *existing);
-      bool same = kind_name(c.kind) == kind_text && c.order == order.value_or("") && c.sku == sku.value_or("") &&
-                  c.reason == reason && c.qty == qty.value_or(1) &&
-                  (c.paid.has_value() == paid.has_value() && (!paid || *c.paid == *paid)) &&
-                  c.customer == customer.value_or("");
-      if (!same)
-        throw Error(ErrorKind::conflict, fmt::format("--ext {}", *ext),
-                    fmt::format("already opened case {} with different details", *existing),
-                    "each request id opens one case; use a new --ext for a new request");
-      ActionResult r;
-      r.case_id = *existing;
-      r.action = "open";
-      r.already_recorded = true;
-      r.state = state_name(c.state);
-      r.summary = fmt::format("already recorded: --ext {} opened {}", *ext, *existing);
-      return r;
-    }
   }
 
   std::vector<Field> f;

@@ -93,6 +93,8 @@ contains "$OUT" 'at=2026-11-23T10:30:00+08:00' "--at is recorded"
 first=$(rma open --kind return --order SO-8 --sku X-1 --reason size --channel web --delivered 2026-11-21 --paid 10 --ext WEB-77 -q)
 again=$(rma open --kind return --order SO-8 --sku X-1 --reason size --channel web --delivered 2026-11-21 --paid 10 --ext WEB-77 -q)
 same "$again" "$first" "an open retried with the same --ext gives the same case"
+late=$(RMA_NOW="2026-12-20 10:00" rma open --kind return --order SO-8 --sku X-1 --reason size --channel web --delivered 2026-11-21 --paid 10 --ext WEB-77 -q)
+same "$late" "$first" "a retry after the window closed still finds its case"
 
 expect 0 "the whole ledger checks clean" rma check
 run rma list --format csv

@@ -107,6 +107,12 @@ int main(int argc, char** argv) {
                "rma"};
   app.set_version_flag("--version", std::string("rma ") + RMA_VERSION);
   app.require_subcommand(1);
+  app.footer(
+      "`rma COMMAND --help` shows a command's options and examples; man rma, rma-ledger(5), rma-policy(5).\n\n"
+      "Examples:\n"
+      "  rma open --kind return --order SO-1001 --sku SOFA-01 --reason defect --channel phone \\\n"
+      "           --delivered \"2026-11-22 10:00\" --paid 1999.00 --by alice\n"
+      "  rma list --overdue");
   app.fallthrough(true);
   auto& g = ctx.options;
   app.option_defaults()->group("Global options");

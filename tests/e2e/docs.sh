@@ -4,7 +4,7 @@
 # and two examples; the shell completions complete commands, options, values and case ids.
 . "$(dirname "$0")/lib.sh"
 man=$(cd "$(dirname "$0")/../../man" && pwd)
-commands=$(rma --help | awk '/^Subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1}')
+commands=$(rma --help | awk '/^Subcommands:/ {on=1; next} on && /^$/ {exit} on && /^  [a-z]/ {print $1}')
 [ -n "$commands" ] && pass || fail "no commands found in rma --help"
 for cmd in $commands; do
   page="$man/rma-$cmd.1.scd"

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "check.hpp"
@@ -143,7 +144,10 @@ TEST_CASE("8 processes appending 500 events each: every line lands once, no inte
     Journal j(root, "SH", shanghai());
     j.append({open_draft(shared_case, t("2026-11-23 10:00"))}, false);
   }
-  constexpr int kProcesses = 8, kEach = 500;
+  // 500 each, as issue #2 asks; the sanitizer preset scales it down to fit CI's time
+  // (RMA_STRESS_EACH, set in CMakePresets.json), since ASan makes every append slower.
+  constexpr int kProcesses = 8;
+  const int kEach = std::getenv("RMA_STRESS_EACH") ? std::max(1, std::atoi(std::getenv("RMA_STRESS_EACH"))) : 500;
   // Each append re-reads the ledger under the lock; in the sanitizer build 4,000 of them
   // queue for longer than the default 30 s lock timeout, which would fail a child.
   ::setenv("RMA_LOCK_TIMEOUT", "900", 1);
@@ -174,15 +178,15 @@ TEST_CASE("8 processes appending 500 events each: every line lands once, no inte
   }
   Ledger ledger = read_ledger(root);
   CHECK(ledger.issues.empty());
-  CHECK(ledger.events.size() == 1 + kProcesses * kEach);
+  CHECK(ledger.events.size() == static_cast<std::size_t>(1 + kProcesses * kEach));
   std::set<std::uint32_t> seqs;
   std::set<std::string> notes;
   for (const auto& e : ledger.events) {
     seqs.insert(e.event.seq);
     if (e.event.action == "note") notes.insert(e.event.get("note"));
   }
-  CHECK(seqs.size() == 1 + kProcesses * kEach);
-  CHECK(*seqs.rbegin() == 1 + kProcesses * kEach);
-  CHECK(notes.size() == kProcesses * kEach);
+  CHECK(seqs.size() == static_cast<std::size_t>(1 + kProcesses * kEach));
+  CHECK(*seqs.rbegin() == static_cast<std::uint32_t>(1 + kProcesses * kEach));
+  CHECK(notes.size() == static_cast<std::size_t>(kProcesses * kEach));
   CHECK(check_ledger(ledger).findings.empty());
 }

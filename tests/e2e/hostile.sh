@@ -120,7 +120,7 @@ h 6 "no header row" "a settlement file without the columns" rma reconcile refund
 # --- a policy with 100,000 holidays loads, and quickly -------------------------------------------
 { sed -n '1,/^\[calendar\]/p' "$WS/policies/default.toml" | sed 's/^id = "default"/id = "many"/; s/^applies_to = \["\*"\]/applies_to = ["many"]/'
   printf 'workdays = ["mon", "tue", "wed", "thu", "fri"]\nhours = ["09:00-18:00"]\nholidays = ['
-  seq 0 99999 | awk '{print "@" ($1 * 2 * 86400 + 86400 * 365 * 40)}' | date -u -f - +%F | awk '{printf "%s\"%s\"", (NR > 1 ? "," : ""), $0}'
+  seq 0 99999 | awk '{print "2000-01-01 +" $1 " days"}' | date -u -f - +%F | awk '{printf "%s\"%s\"", (NR > 1 ? "," : ""), $0}'
   printf ']\n'; } >"$TMP_ROOT/many.toml"
 if [ "$(grep -o '"' "$TMP_ROOT/many.toml" | wc -l)" -gt 100000 ]; then
   cp "$TMP_ROOT/many.toml" "$WS/policies/many.toml"

@@ -70,6 +70,9 @@ struct Case {
   Money refunded, deducted;  // cumulative
   std::vector<RefundRecord> refunds;
   Money freight_cost;        // company-paid freight (ship --cost)
+  // The refund events after which paid out + deductions reached the amount owed (they stop
+  // the refund clock and start the follow-up; the first one ends the open -> refund cycle).
+  std::vector<const StoredEvent*> completing_refunds;
   std::optional<std::int64_t> satisfaction;
   bool escalated = false;
   State before_close = State::opened;

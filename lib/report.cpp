@@ -216,14 +216,12 @@ json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptio
     }
     // cycle times
     std::optional<Instant> first_close, refund_done;
-    {
-      std::vector<const StoredEvent*> upto;
-      for (const auto* e : c.events) {
-        upto.push_back(e);
-        if (e->event.action == "close" && !first_close) first_close = e->when;
-        if (e->event.action == "refund" && !refund_done && replay_case(upto).state == State::refunded) refund_done = e->when;
+    for (const auto* e : c.events)
+      if (e->event.action == "close") {
+        first_close = e->when;
+        break;
       }
-    }
+    if (!c.completing_refunds.empty()) refund_done = c.completing_refunds.front()->when;
     if (first_close) open_to_close.push_back(hours_of(*first_close - c.opened));
     if (refund_done) open_to_refund.push_back(hours_of(*refund_done - c.opened));
     if (c.state == State::closed) {

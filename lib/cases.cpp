@@ -43,15 +43,6 @@ std::optional<std::int64_t> int_of(const std::string& text) {
   return v;
 }
 
-std::optional<Instant> time_of(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  try {
-    return parse_time(text, date::locate_zone("UTC"));
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
-
 }  // namespace
 
 std::string state_name(State s) {
@@ -81,8 +72,6 @@ Money Case::remaining() const {
   Money owe = owed.value_or(Money::from_minor(0, refunded.digits()));
   return owe - refunded - deducted;
 }
-
-Instant event_when(const StoredEvent& e) { return e.when; }
 
 namespace {
 
@@ -170,8 +159,8 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
     if (auto it = corrections.find(e.seq); it != corrections.end())
       for (const auto& [k, v] : it->second) e.set(k, v);
     Instant when = stored->when;
-    if (auto corrected_at = corrections.find(e.seq); corrected_at != corrections.end() && corrected_at->second.contains("at"))
-      if (auto t = time_of(e.get("at"))) when = *t;
+    if (auto corrected = corrections.find(e.seq); corrected != corrections.end() && corrected->second.contains("at"))
+      if (auto t = parse_stored_time(e.get("at"))) when = *t;
     c.last_seq = std::max(c.last_seq, e.seq);
     c.last_when = std::max(c.last_when, when);
     const std::string& a = e.action;
@@ -190,7 +179,7 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
       c.qty = int_of(e.get("qty")).value_or(1);
       c.priority = !e.get("priority").empty();
       c.override_ = !e.get("override").empty();
-      c.delivered = time_of(e.get("delivered"));
+      c.delivered = parse_stored_time(e.get("delivered"));
       c.paid = money_of(e.get("paid"), c.currency);
       c.opened = when;
       c.opened_by = e.by;
@@ -443,13 +432,7 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
         if (resolution == "none") start("follow_up", t);
       }
     } else if (a == "receive") {
-      Instant arrived = t;
-      if (auto at = e.find("arrived")) {
-        try {
-          arrived = parse_time(*at, date::locate_zone("UTC"));
-        } catch (const Error&) {
-        }
-      }
+      Instant arrived = parse_stored_time(e.get("arrived")).value_or(t);
       if (policy.sla_target("intake", c.priority)) {
         start("intake", arrived);
         stop("intake", e.recorded);

@@ -90,9 +90,6 @@ struct Case {
   Money remaining() const;  // owed - refunded - deducted
 };
 
-// The "when" of an event: its `at`, else its `recorded`.
-Instant event_when(const StoredEvent& e);
-
 // Replays the events of one case (as Ledger::case_events gives them).
 Case replay_case(const std::vector<const StoredEvent*>& events);
 

@@ -186,6 +186,15 @@ Instant parse_time(std::string_view text, Zone zone) {
   return Instant{local.time_since_epoch() - (sign == '-' ? -offset : offset)};
 }
 
+std::optional<Instant> parse_stored_time(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  try {
+    return parse_time(text, date::locate_zone("UTC"));
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 std::string describe_span(Millis span) {
   auto total = duration_cast<seconds>(span).count();
   if (total < 0) total = -total;

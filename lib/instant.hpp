@@ -38,6 +38,10 @@ std::optional<Instant> parse_utc(std::string_view text);
 // instant.
 Instant parse_time(std::string_view text, Zone zone);
 
+// A time as the ledger stores it in a value (RFC 3339 with an offset), or nullopt when the
+// text is empty or malformed: readers of recorded events tolerate what check reports.
+std::optional<Instant> parse_stored_time(std::string_view text);
+
 // Local wall time in a zone to an instant. A time in a DST gap throws Error(usage) when
 // `refuse_gap`, else moves forward past the gap; an ambiguous time takes the earlier one.
 Instant to_instant(LocalTime local, Zone zone, bool refuse_gap);

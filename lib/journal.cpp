@@ -124,13 +124,7 @@ const Appended& Journal::stage(Draft d) {
   stored.body = line.substr(0, line.size() - 1 - 35);  // without " h=<32 hex>" and LF
   stored.file = 0;
   stored.line = 0;
-  stored.when = e.recorded;
-  if (const std::string* at = e.find("at")) {
-    try {
-      stored.when = parse_time(*at, zone_);
-    } catch (const Error&) {
-    }
-  }
+  stored.when = event_time(e);
   staged_events_.push_back(std::move(stored));
   staged_by_case_[staged_events_.back().event.case_id].push_back(&staged_events_.back());
   if (indexes_) index(staged_events_.back());

@@ -160,6 +160,12 @@ std::string quote_value(std::string_view value) {
   return out;
 }
 
+Instant event_time(const Event& event) {
+  if (const std::string* at = event.find("at"))
+    if (auto t = parse_stored_time(*at)) return *t;
+  return event.recorded;
+}
+
 std::string event_body(const Event& event) {
   std::string out = format_utc(event.recorded);
   out += ' ';

@@ -61,6 +61,9 @@ struct ParsedLine {
 // are kept.
 std::variant<ParsedLine, LineError> parse_line(std::string_view line);
 
+// When the fact happened: `at` where the event has a valid one, else `recorded`.
+Instant event_time(const Event& event);
+
 // The canonical text of an event up to, not including, " h=".
 std::string event_body(const Event& event);
 // First 32 hex digits of SHA-256 over `previous_hash`, one space, and `body`.

@@ -131,7 +131,6 @@ FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t
   std::string_view text = *data;
   std::uint32_t line_no = 0;
   std::size_t pos = 0;
-  Zone utc = date::locate_zone("UTC");
   while (pos < text.size()) {
     ++line_no;
     std::size_t nl = text.find('\n', pos);
@@ -166,14 +165,7 @@ FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t
     se.event = std::move(ok.event);
     se.file = fi;
     se.line = line_no;
-    se.when = se.event.recorded;
-    if (const std::string* at = se.event.find("at")) {
-      try {
-        se.when = parse_time(*at, utc);
-      } catch (const Error&) {
-        // A malformed `at` is reported by check; ordering falls back to `recorded`.
-      }
-    }
+    se.when = event_time(se.event);
     out.events.push_back(std::move(se));
   }
   return out;

@@ -33,7 +33,7 @@ std::string sla_color(SlaState s) {
   return "";
 }
 
-void print_case(Context& ctx, const CaseView& v, const Ledger& ledger, Instant now) {
+void print_case(Context& ctx, const CaseView& v, Instant now) {
   Zone zone = ctx.settings().zone;
   const Case& c = v.c;
   bool color = ctx.color_stdout();
@@ -80,12 +80,7 @@ void print_case(Context& ctx, const CaseView& v, const Ledger& ledger, Instant n
     for (const auto& s : v.slas)
       t.add({{fmt::format("{} ({})", s.target, s.duration.str()), ""}, {format_human(s.due.last(), zone), ""},
              {sla_state_name(s.state) + (s.state == SlaState::met ? "" : ": " + due_text(s, now)), sla_color(s.state)}});
-    std::string rendered = t.render(color, 0);
-    for (std::size_t pos = 0; pos < rendered.size();) {
-      std::size_t nl = rendered.find('\n', pos);
-      fmt::print("  {}\n", rendered.substr(pos, nl - pos));
-      pos = nl + 1;
-    }
+    fmt::print("{}", indent_lines(t.render(color, 0), "  "));
   }
 
   fmt::print("\nHistory\n");
@@ -101,13 +96,7 @@ void print_case(Context& ctx, const CaseView& v, const Ledger& ledger, Instant n
            {details, ""}});
   }
   std::size_t width = terminal_width();
-  std::string rendered = h.render(color, width > 2 ? width - 2 : 0);
-  for (std::size_t pos = 0; pos < rendered.size();) {
-    std::size_t nl = rendered.find('\n', pos);
-    fmt::print("  {}\n", rendered.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  (void)ledger;
+  fmt::print("{}", indent_lines(h.render(color, width > 2 ? width - 2 : 0), "  "));
 }
 
 }  // namespace
@@ -140,7 +129,7 @@ void setup_show(CLI::App& sub, Context& ctx) {
       fmt::print("{}\n", case_json(v, settings.zone, &ledger, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       return;
     }
-    print_case(ctx, v, ledger, now);
+    print_case(ctx, v, now);
   });
 }
 

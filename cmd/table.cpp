@@ -21,6 +21,17 @@ std::size_t terminal_width() {
   return 80;
 }
 
+std::string indent_lines(const std::string& text, const std::string& prefix) {
+  std::string out;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    out += prefix + text.substr(pos, nl - pos) + "\n";
+    pos = nl + 1;
+  }
+  return out;
+}
+
 std::string truncate_to_width(const std::string& text, std::size_t width) {
   std::string clean = printable(text);
   if (display_width(clean) <= width) return clean;

@@ -31,6 +31,9 @@ class Table {
 // The terminal's width ($COLUMNS, else the tty's), or 0 when output is not a terminal.
 std::size_t terminal_width();
 
+// Every line of `text` with `prefix` before it (tables under a heading).
+std::string indent_lines(const std::string& text, const std::string& prefix);
+
 // Cuts `text` to at most `width` display cells, ending in "…" when cut.
 std::string truncate_to_width(const std::string& text, std::size_t width);
 

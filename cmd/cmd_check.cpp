@@ -65,16 +65,8 @@ void setup_check(CLI::App& sub, Context& ctx) {
       for (const auto& f : report.findings) {
         std::string label = f.severity == Severity::finding ? "error" : "warning";
         if (color) label = (f.severity == Severity::finding ? "\x1b[1;31m" : "\x1b[33m") + label + "\x1b[0m";
-        std::string loc = f.where.file.empty() ? "" : f.where.file;
-        if (f.where.line > 0) loc += fmt::format(":{}", f.where.line);
-        if (f.where.column > 0) loc += fmt::format(":{}", f.where.column);
-        fmt::print("{}: {} [{}]: {}\n", loc, label, f.kind, f.message);
-        if (!f.where.text.empty()) {
-          SourceLocation quoted = f.where;
-          std::string block = render_location(quoted);
-          // render_location repeats file:line:col on its first line; keep only the quote.
-          fmt::print("{}", block.substr(block.find('\n') + 1));
-        }
+        fmt::print("{}: {} [{}]: {}\n", location_text(f.where), label, f.kind, f.message);
+        fmt::print("{}", render_quote(f.where));
         if (!f.hint.empty()) fmt::print("  hint: {}\n", f.hint);
       }
       if (!ctx.options.quiet || findings > 0)

@@ -54,5 +54,8 @@ class Error : public std::runtime_error {
 //     | 2026-... RMA-... 2 revew ...
 //     |                    ^
 std::string render_location(const SourceLocation& where);
+// Its two parts: "ledger/2026-11/SH.rma:3:28", and the quoted line with its caret.
+std::string location_text(const SourceLocation& where);
+std::string render_quote(const SourceLocation& where);
 
 }  // namespace rma

@@ -50,24 +50,15 @@ void run_writer(Context& ctx, const ActionRequest& request, bool dry_run) {
   PolicySet policies = load_policies(root);
   WriteEnv env{&settings, &policies, by, ctx.now()};
 
-  std::vector<std::string> archives_before;
-  boost::system::error_code ec;
-  for (boost::filesystem::directory_iterator it(root / "policies" / "archive", ec), end; !ec && it != end; it.increment(ec))
-    archives_before.push_back(it->path().filename().string());
-
   Journal journal(root, site, settings.zone);
   ActionResult result = stage_action(journal, request, env);
-  if (result.freeze && !dry_run) freeze_policy(root, *result.freeze);
+  bool froze = result.freeze && !dry_run && freeze_policy(root, *result.freeze);
   AppendOutcome outcome = journal.commit(dry_run);
   for (const auto& w : outcome.warnings) ctx.warn(w);
 
   if (!dry_run && settings.git_commit && !result.already_recorded && result.appended) {
     std::vector<std::string> files = {result.appended->file};
-    for (boost::filesystem::directory_iterator it(root / "policies" / "archive", ec), end; !ec && it != end; it.increment(ec)) {
-      std::string name = it->path().filename().string();
-      if (std::find(archives_before.begin(), archives_before.end(), name) == archives_before.end())
-        files.push_back("policies/archive/" + name);
-    }
+    if (froze) files.push_back("policies/archive/" + result.freeze->ref() + ".toml");  // frozen by this open
     git_commit(root, files, fmt::format("rma: {} {} by {}", request.action, result.case_id, by));
   }
 

@@ -59,7 +59,7 @@ void setup_export(CLI::App& sub, Context& ctx) {
         CaseView v = view_case(std::move(c), policies, now);
         if (!f->filter.matches(v)) continue;
         if (!csv) {
-          fmt::print("{}\n", case_json(v, zone, &ledger, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+          fmt::print("{}\n", case_json(v, zone, &ledger.files, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
           continue;
         }
         const Case& k = v.c;
@@ -92,7 +92,7 @@ void setup_export(CLI::App& sub, Context& ctx) {
       if (until && e.when >= *until) continue;
       if (filter_cases && !case_selected[e.event.case_id]) continue;
       if (!csv) {
-        fmt::print("{}\n", event_json(e, &ledger, zone).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        fmt::print("{}\n", event_json(e, &ledger.files, zone).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         continue;
       }
       std::string fields;

@@ -70,7 +70,7 @@ void setup_list(CLI::App& sub, Context& ctx) {
     }
     if (ctx.json()) {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& v : views) out.push_back(case_json(v, zone, &ledger, false));
+      for (const auto& v : views) out.push_back(case_json(v, zone, &ledger.files, false));
       fmt::print("{}\n", out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       return;
     }

@@ -114,8 +114,8 @@ void setup_show(CLI::App& sub, Context& ctx) {
     if (!parse_case_id(*id))
       throw Error(ErrorKind::usage, fmt::format("case id '{}'", printable(id->substr(0, 60))), "is not a case id",
                   "case ids look like RMA-261123-SH-0042");
-    Ledger ledger = ctx.read_ledger();
-    auto events = ledger.case_events(*id);
+    LedgerView ledger = ctx.read_case(*id);
+    const auto& events = ledger.events;
     if (events.empty()) {
       auto suggestion = closest_match(*id, ledger.case_ids());
       throw Error(ErrorKind::not_found, "case " + *id, "is not in the ledger",
@@ -126,7 +126,7 @@ void setup_show(CLI::App& sub, Context& ctx) {
     Instant now = ctx.now();
     CaseView v = view_case(replay_case(events), policies, now);
     if (ctx.json()) {
-      fmt::print("{}\n", case_json(v, settings.zone, &ledger, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      fmt::print("{}\n", case_json(v, settings.zone, &ledger.files, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       return;
     }
     print_case(ctx, v, now);

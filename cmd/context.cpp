@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
+#include "ledger_index.hpp"
 #include "progress.hpp"
 #include "workspace.hpp"
 
@@ -54,13 +55,35 @@ void Context::warn(const std::string& message) const {
     fmt::print(stderr, "rma: warning: {}\n", message);
 }
 
+void Context::warn_torn(const std::vector<LedgerIssue>& issues) const {
+  for (const auto& issue : issues)
+    if (issue.kind == IssueKind::torn_tail) warn(issue.where.file + ":" + std::to_string(issue.where.line) + ": " + issue.message);
+}
+
 Ledger Context::read_ledger() {
   Progress progress(*this, "reading ledger files");
   Ledger ledger = rma::read_ledger(root(), progress.fn());
   progress.done();
-  for (const auto& issue : ledger.issues)
-    if (issue.kind == IssueKind::torn_tail) warn(issue.where.file + ":" + std::to_string(issue.where.line) + ": " + issue.message);
+  warn_torn(ledger.issues);
   return ledger;
+}
+
+LedgerView Context::read_case(const std::string& case_id) {
+  LedgerView view;
+  if (index_enabled()) {
+    auto index = std::make_shared<LedgerIndex>(root());
+    warn_torn(index->issues());
+    view.files = index->files();
+    view.stored = index->case_events(case_id);
+    view.case_ids = [index] { return index->case_ids(); };
+  } else {
+    auto ledger = std::make_shared<Ledger>(read_ledger());
+    view.files = ledger->files;
+    for (const StoredEvent* e : ledger->case_events(case_id)) view.stored.push_back(*e);
+    view.case_ids = [ledger] { return ledger->case_ids(); };
+  }
+  for (const auto& e : view.stored) view.events.push_back(&e);
+  return view;
 }
 
 void print_error(const Context& ctx, const std::exception& error) {

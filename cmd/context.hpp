@@ -32,6 +32,14 @@ struct GlobalOptions {
   bool no_color = false;
 };
 
+// One case as a reader sees it, and the ledger's files.
+struct LedgerView {
+  std::vector<std::string> files;
+  std::vector<StoredEvent> stored;
+  std::vector<const StoredEvent*> events;  // into `stored`, in seq order
+  std::function<std::vector<std::string>()> case_ids;  // every case id (slow: after a typo)
+};
+
 class Context {
  public:
   GlobalOptions options;
@@ -51,8 +59,13 @@ class Context {
   // Reads every ledger file for a reading command: progress on a terminal, and a warning
   // for each torn last line (which is skipped).
   Ledger read_ledger();
+  // Reads one case through the index (or every file, with RMA_INDEX=off), with the same
+  // warnings.
+  LedgerView read_case(const std::string& case_id);
 
  private:
+  void warn_torn(const std::vector<LedgerIssue>& issues) const;
+
   std::optional<fs::path> root_;
   std::optional<Settings> settings_;
   std::optional<Instant> now_;

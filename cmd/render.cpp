@@ -10,7 +10,7 @@ using nlohmann::json;
 
 std::string money_text(const std::optional<Money>& m) { return m ? m->str() : ""; }
 
-json event_json(const StoredEvent& e, const Ledger* ledger, Zone zone) {
+json event_json(const StoredEvent& e, const std::vector<std::string>* files, Zone zone) {
   json fields = json::object();
   for (const auto& f : e.event.fields) fields[f.key] = f.value;
   json j = {{"case", e.event.case_id},
@@ -21,8 +21,8 @@ json event_json(const StoredEvent& e, const Ledger* ledger, Zone zone) {
             {"by", e.event.by},
             {"fields", fields},
             {"hash", e.event.hash}};
-  if (ledger && e.line > 0) {
-    j["file"] = ledger->files[e.file];
+  if (files && e.line > 0) {
+    j["file"] = (*files)[e.file];
     j["line"] = e.line;
   }
   return j;
@@ -40,7 +40,7 @@ json sla_json(const SlaStatus& s, Zone zone) {
   return j;
 }
 
-json case_json(const CaseView& v, Zone zone, const Ledger* ledger, bool history) {
+json case_json(const CaseView& v, Zone zone, const std::vector<std::string>* files, bool history) {
   const Case& c = v.c;
   auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   json j = {{"id", c.id},
@@ -82,11 +82,11 @@ json case_json(const CaseView& v, Zone zone, const Ledger* ledger, bool history)
   j["next_due"] = v.next_due ? json(format_rfc3339(*v.next_due, zone)) : json(nullptr);
   if (history) {
     json events = json::array();
-    for (const auto* e : c.events) events.push_back(event_json(*e, ledger, zone));
+    for (const auto* e : c.events) events.push_back(event_json(*e, files, zone));
     j["history"] = events;
     if (!c.discarded.empty()) {
       json discarded = json::array();
-      for (const auto* e : c.discarded) discarded.push_back(event_json(*e, ledger, zone));
+      for (const auto* e : c.discarded) discarded.push_back(event_json(*e, files, zone));
       j["discarded"] = discarded;
     }
   }

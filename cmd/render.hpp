@@ -12,10 +12,10 @@
 
 namespace rma::cli {
 
-nlohmann::json event_json(const StoredEvent& e, const Ledger* ledger, Zone zone);
+nlohmann::json event_json(const StoredEvent& e, const std::vector<std::string>* files, Zone zone);
 nlohmann::json sla_json(const SlaStatus& s, Zone zone);
 // A case's facts, deadlines and (with `history`) its events.
-nlohmann::json case_json(const CaseView& v, Zone zone, const Ledger* ledger, bool history);
+nlohmann::json case_json(const CaseView& v, Zone zone, const std::vector<std::string>* files, bool history);
 
 // One CSV record, RFC 4180 quoting, CRLF-free (LF) line end.
 void write_csv_row(std::FILE* out, const std::vector<std::string>& fields);

@@ -5,18 +5,34 @@
 
 namespace rma {
 
-Journal::Journal(boost::filesystem::path root, std::string site, Zone zone)
-    : root_(std::move(root)), site_(std::move(site)), zone_(zone), lock_(root_, lock_timeout()),
-      ledger_(read_ledger(root_)) {
+Journal::Journal(boost::filesystem::path root, std::string site, Zone zone, Reading reading)
+    : root_(std::move(root)), site_(std::move(site)), zone_(zone), lock_(root_, lock_timeout()) {
+  if (reading == Reading::index && index_enabled()) index_.emplace(root_);
+  else ledger_.emplace(read_ledger(root_));
   // A file that cannot be read may hold the case, its refund references or today's ids:
   // deciding without it could break the rules, so writers wait until it is fixed.
-  for (const auto& issue : ledger_.issues)
+  for (const auto& issue : index_ ? index_->issues() : ledger_->issues)
     if (issue.kind == IssueKind::unreadable || issue.kind == IssueKind::not_a_ledger)
       throw Error(ErrorKind::bad_data, "ledger", issue.message, issue.hint + "; `rma check` lists every problem");
 }
 
+std::vector<std::string> Journal::case_ids() const {
+  std::vector<std::string> ids = index_ ? index_->case_ids() : ledger_->case_ids();
+  for (const auto& e : staged_events_) ids.push_back(e.event.case_id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 std::vector<const StoredEvent*> Journal::case_events(const std::string& case_id) const {
-  std::vector<const StoredEvent*> out = ledger_.case_events(case_id);
+  std::vector<const StoredEvent*> out;
+  if (index_) {
+    auto it = fetched_.find(case_id);
+    if (it == fetched_.end()) it = fetched_.emplace(case_id, index_->case_events(case_id)).first;
+    for (const auto& e : it->second) out.push_back(&e);
+  } else {
+    out = ledger_->case_events(case_id);
+  }
   if (auto it = staged_by_case_.find(case_id); it != staged_by_case_.end())
     out.insert(out.end(), it->second.begin(), it->second.end());
   return out;
@@ -34,25 +50,39 @@ void Journal::index(const StoredEvent& e) {
 Journal::Indexes& Journal::indexes() {
   if (!indexes_) {
     indexes_.emplace();
-    for (const auto& e : ledger_.events) index(e);
+    if (ledger_)
+      for (const auto& e : ledger_->events) index(e);
     for (const auto& e : staged_events_) index(e);
   }
   return *indexes_;
 }
 
+const StoredEvent* Journal::found(std::optional<StoredEvent> e) {
+  if (!e) return nullptr;
+  found_.push_back(std::move(*e));
+  return &found_.back();
+}
+
+// The ledger first (its events come before this command's), then the staged events.
 const StoredEvent* Journal::find_key(const std::string& key) {
+  if (index_)
+    if (const StoredEvent* e = found(index_->find_key(key))) return e;
   auto& m = indexes().keys;
   auto it = m.find(key);
   return it == m.end() ? nullptr : it->second;
 }
 
 const StoredEvent* Journal::find_refund_ref(const std::string& ref) {
+  if (index_)
+    if (const StoredEvent* e = found(index_->find_refund_ref(ref))) return e;
   auto& m = indexes().refunds;
   auto it = m.find(ref);
   return it == m.end() ? nullptr : it->second;
 }
 
 const StoredEvent* Journal::find_ext(const std::string& ext) {
+  if (index_)
+    if (const StoredEvent* e = found(index_->find_ext(ext))) return e;
   auto& m = indexes().exts;
   auto it = m.find(ext);
   return it == m.end() ? nullptr : it->second;
@@ -62,12 +92,16 @@ std::string Journal::next_case_id(const std::string& prefix, Instant opened) con
   std::string day = date::format("%y%m%d", std::chrono::floor<date::days>(to_local(opened, zone_)));
   std::string stem = fmt::format("{}-{}-{}-", prefix, day, site_);
   std::uint32_t highest = 0;
-  // Case ids sort by their stem, so the site's ids of the day sit together.
-  const auto& events = ledger_.events;
-  auto it = std::lower_bound(events.begin(), events.end(), stem,
-                             [](const StoredEvent& e, const std::string& s) { return e.event.case_id < s; });
-  for (; it != events.end() && it->event.case_id.starts_with(stem); ++it)
-    if (auto id = parse_case_id(it->event.case_id)) highest = std::max(highest, id->counter);
+  if (index_) {
+    highest = index_->highest_counter(stem);
+  } else {
+    // Case ids sort by their stem, so the site's ids of the day sit together.
+    const auto& events = ledger_->events;
+    auto it = std::lower_bound(events.begin(), events.end(), stem,
+                               [](const StoredEvent& e, const std::string& s) { return e.event.case_id < s; });
+    for (; it != events.end() && it->event.case_id.starts_with(stem); ++it)
+      if (auto id = parse_case_id(it->event.case_id)) highest = std::max(highest, id->counter);
+  }
   for (const auto& e : staged_events_)
     if (e.event.case_id.starts_with(stem))
       if (auto id = parse_case_id(e.event.case_id)) highest = std::max(highest, id->counter);

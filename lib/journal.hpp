@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ledger_index.hpp"
 #include "ledger_store.hpp"
 
 namespace rma {
@@ -42,10 +43,15 @@ struct AppendOutcome {
 
 class Journal {
  public:
-  // Takes the workspace lock (Error system after the lock timeout) and reads the ledger.
-  Journal(boost::filesystem::path root, std::string site, Zone zone);
+  // How the ledger is read: through the index (a command about a few cases), or every file
+  // at once (a batch over many cases). RMA_INDEX=off always reads every file.
+  enum class Reading { index, whole };
 
-  const Ledger& ledger() const { return ledger_; }
+  // Takes the workspace lock (Error system after the lock timeout) and opens the ledger.
+  Journal(boost::filesystem::path root, std::string site, Zone zone, Reading reading = Reading::index);
+
+  // Every case id in the ledger, sorted (slow: for suggestions after a typo).
+  std::vector<std::string> case_ids() const;
   const boost::filesystem::path& root() const { return root_; }
   const std::string& site() const { return site_; }
 
@@ -81,7 +87,11 @@ class Journal {
   std::string site_;
   Zone zone_;
   WorkspaceLock lock_;
-  Ledger ledger_;
+  std::optional<LedgerIndex> index_;  // Reading::index
+  std::optional<Ledger> ledger_;      // Reading::whole
+  // Events read through the index, per case; and events found by key, ref or ext.
+  mutable std::map<std::string, std::vector<StoredEvent>, std::less<>> fetched_;
+  std::deque<StoredEvent> found_;
   std::deque<StoredEvent> staged_events_;
   std::vector<Appended> staged_;
   std::map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
@@ -89,9 +99,10 @@ class Journal {
   struct Indexes {
     std::unordered_map<std::string, const StoredEvent*> keys, refunds, exts;
   };
-  std::optional<Indexes> indexes_;
+  std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events
   Indexes& indexes();
   void index(const StoredEvent& e);
+  const StoredEvent* found(std::optional<StoredEvent> e);
 };
 
 }  // namespace rma

@@ -45,32 +45,14 @@ bool is_month_folder(const std::string& name) {
          std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
 }
 
-// Reads a whole file that must be a regular file (not a symlink, folder or device).
-std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem) {
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) {
-    problem = std::strerror(errno);
-    return std::nullopt;
-  }
-  if (S_ISLNK(st.st_mode)) {
-    problem = "is a symbolic link; ledger files must be regular files inside the workspace";
-    return std::nullopt;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    problem = "is not a regular file";
-    return std::nullopt;
-  }
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!fd.ok()) {
-    problem = std::strerror(errno);
-    return std::nullopt;
-  }
+// Reads the rest of an open file.
+std::optional<std::string> read_all(int fd, std::size_t expected, std::string& problem) {
   std::string data;
-  data.resize(static_cast<std::size_t>(st.st_size));
+  data.resize(expected);
   std::size_t got = 0;
   while (true) {
     if (got == data.size()) data.resize(data.size() + 65536);  // grew while we read
-    ssize_t n = ::read(fd.get(), data.data() + got, data.size() - got);
+    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       problem = std::strerror(errno);
@@ -83,12 +65,70 @@ std::optional<std::string> read_regular_file(const fs::path& path, std::string& 
   return data;
 }
 
+// Reads a whole file that must be a regular file (not a symlink, folder or device).
+std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem) {
+  Fd fd(open_regular_file(path, problem));
+  if (!fd.ok()) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    problem = std::strerror(errno);
+    return std::nullopt;
+  }
+  return read_all(fd.get(), static_cast<std::size_t>(st.st_size), problem);
+}
+
 void fsync_dir(const fs::path& dir) {
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.ok() || ::fsync(fd.get()) != 0) throw io_error("fsync " + dir.string(), errno);
 }
 
 }  // namespace
+
+StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no) {
+  StoredEvent se;
+  se.body = std::string(line.substr(0, parsed.body_length));
+  se.event = std::move(parsed.event);
+  se.file = file;
+  se.line = line_no;
+  se.when = event_time(se.event);
+  return se;
+}
+
+int open_regular_file(const fs::path& path, std::string& problem) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    problem = std::strerror(errno);
+    return -1;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    problem = "is a symbolic link; ledger files must be regular files inside the workspace";
+    return -1;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    problem = "is not a regular file";
+    return -1;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) problem = std::strerror(errno);
+  return fd;
+}
+
+LedgerIssue unreadable_issue(const std::string& rel, const std::string& problem) {
+  return {IssueKind::unreadable, {rel, 0, 0, {}}, fmt::format("cannot read {}: {}", rel, problem),
+          "restore the file from git (`git checkout -- " + rel + "`)"};
+}
+
+LedgerIssue torn_tail_issue(const std::string& rel, std::uint32_t line_no, std::string_view line) {
+  return {IssueKind::torn_tail, {rel, static_cast<int>(line_no), 1, std::string(line)},
+          "the last line has no newline: a write was cut off (torn tail); it is skipped",
+          "`rma check --repair` moves it to .rma/quarantine/"};
+}
+
+LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_line) {
+  return {IssueKind::not_a_ledger, {rel, 1, 1, std::string(first_line.substr(0, 200))},
+          fmt::format("{} does not start with '{}'", rel, kLedgerHeader),
+          "this is not an rma ledger file; move it out of ledger/ or restore it from git"};
+}
 
 std::vector<std::string> list_ledger_files(const fs::path& root) {
   std::vector<std::string> out;
@@ -124,8 +164,7 @@ FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t
   std::string problem;
   auto data = read_regular_file(root / rel, problem);
   if (!data) {
-    out.issues.push_back({IssueKind::unreadable, {rel, 0, 0, {}}, fmt::format("cannot read {}: {}", rel, problem),
-                          "restore the file from git (`git checkout -- " + rel + "`)"});
+    out.issues.push_back(unreadable_issue(rel, problem));
     return out;
   }
   std::string_view text = *data;
@@ -138,16 +177,12 @@ FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t
     std::string_view line = text.substr(pos, (torn ? text.size() : nl) - pos);
     pos = torn ? text.size() : nl + 1;
     if (torn) {
-      out.issues.push_back({IssueKind::torn_tail, {rel, static_cast<int>(line_no), 1, std::string(line)},
-                            "the last line has no newline: a write was cut off (torn tail); it is skipped",
-                            "`rma check --repair` moves it to .rma/quarantine/"});
+      out.issues.push_back(torn_tail_issue(rel, line_no, line));
       break;
     }
     if (line_no == 1) {
       if (line != kLedgerHeader) {
-        out.issues.push_back({IssueKind::not_a_ledger, {rel, 1, 1, std::string(line.substr(0, 200))},
-                              fmt::format("{} does not start with '{}'", rel, kLedgerHeader),
-                              "this is not an rma ledger file; move it out of ledger/ or restore it from git"});
+        out.issues.push_back(not_a_ledger_issue(rel, line));
         break;
       }
       continue;
@@ -159,14 +194,7 @@ FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t
                             err->message, err->hint});
       continue;
     }
-    auto& ok = std::get<ParsedLine>(parsed);
-    StoredEvent se;
-    se.body = std::string(line.substr(0, ok.body_length));
-    se.event = std::move(ok.event);
-    se.file = fi;
-    se.line = line_no;
-    se.when = event_time(se.event);
-    out.events.push_back(std::move(se));
+    out.events.push_back(stored_event(std::move(std::get<ParsedLine>(parsed)), line, fi, line_no));
   }
   return out;
 }

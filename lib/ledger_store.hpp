@@ -56,6 +56,18 @@ struct Ledger {
   std::string location(const StoredEvent& e) const;  // "ledger/2026-11/SH.rma:12"
 };
 
+// A parsed line as read from `file` at line `line_no`.
+StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no);
+
+// Opens a file for reading only when it is a regular file (not a symlink, folder or
+// device); -1 with `problem` set otherwise.
+int open_regular_file(const fs::path& path, std::string& problem);
+
+// What readers report about files, worded once.
+LedgerIssue unreadable_issue(const std::string& rel, const std::string& problem);
+LedgerIssue torn_tail_issue(const std::string& rel, std::uint32_t line_no, std::string_view line);
+LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_line);
+
 // Workspace-relative paths of every ledger file (ledger/*/*.rma), sorted.
 std::vector<std::string> list_ledger_files(const fs::path& root);
 

@@ -4,11 +4,7 @@
 # pre-receive hook refuses a tampering push on a bare server repository.
 . "$(dirname "$0")/lib.sh"
 examples=$(cd "$(dirname "$0")/../../examples" && pwd)
-export HOME=$TMP_ROOT/home
-mkdir -p "$HOME"
-git config --global user.name "rma test"
-git config --global user.email "rma@example.invalid"
-git config --global init.defaultBranch main
+git_home
 mkdir -p "$TMP_ROOT/bin" && ln -s "$RMA" "$TMP_ROOT/bin/rma"
 export PATH=$TMP_ROOT/bin:$PATH
 

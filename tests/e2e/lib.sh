@@ -30,6 +30,16 @@ new_workspace() {
   WS=$dir
 }
 
+# A HOME of the test's own with a git identity, so tests never touch the user's git config.
+git_home() {
+  export HOME=$TMP_ROOT/home
+  mkdir -p "$HOME"
+  git config --global user.name "rma test"
+  git config --global user.email "rma@example.invalid"
+  git config --global init.defaultBranch main
+  git config --global pull.rebase true
+}
+
 # A checksum of every ledger and archive byte of the workspace (names included).
 ledger_sum() {
   (cd "$1" && find ledger policies -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum | sha256sum | cut -c1-64)

@@ -7,12 +7,7 @@
 #   RMA_ROUNDS=40 tests/reliability/git_sites.sh     (a few hundred actions per site)
 . "$(dirname "$0")/../e2e/lib.sh"
 rounds=${RMA_ROUNDS:-8}
-export HOME=$TMP_ROOT/home
-mkdir -p "$HOME"
-git config --global user.name "rma test"
-git config --global user.email "rma@example.invalid"
-git config --global init.defaultBranch main
-git config --global pull.rebase true
+git_home
 export RMA_OPERATOR=alice
 RANDOM=42
 

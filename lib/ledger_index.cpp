@@ -1,0 +1,502 @@
+#include "ledger_index.hpp"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/filesystem.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <thread>
+
+namespace rma {
+
+enum class LedgerIndex::Kind : std::uint32_t { case_id = 1, key = 2, ref = 3, ext = 4, stem = 5 };
+
+namespace {
+
+using Kind = LedgerIndex::Kind;
+using Sha = std::array<unsigned char, 32>;
+
+constexpr std::array<char, 8> kMagic = {'R', 'M', 'A', 'I', 'D', 'X', '0', '1'};
+constexpr std::uint64_t kTailBytes = 4096;
+constexpr std::uint64_t kRebuildAfter = 64 * 1024;  // appended bytes parsed on each use
+
+struct Header {
+  std::array<char, 8> magic;
+  std::uint64_t dev, ino;
+  std::uint64_t size;   // bytes of the ledger file covered: up to and including its last LF
+  std::uint64_t lines;  // lines in those bytes
+  std::int64_t mtime_ns;
+  Sha tail;             // SHA-256 of the last (up to) 4 KiB covered
+  std::uint64_t entries;
+  std::uint64_t ids_bytes;
+  Sha ids_sha;          // SHA-256 of the case-id list (read whole, so checked whole)
+};
+
+struct Entry {
+  std::uint64_t hash;
+  std::uint64_t offset;
+  std::uint32_t length;  // without the LF
+  std::uint32_t line;
+  std::uint32_t kind;
+  std::uint32_t counter;  // stems: the case id's counter
+};
+static_assert(sizeof(Entry) == 32);
+
+// FNV-1a over the kind and the value: a locator, checked against the line it finds.
+std::uint64_t hash_of(Kind kind, std::string_view value) {
+  std::uint64_t h = 14695981039346656037ull;
+  auto mix = [&](unsigned char c) {
+    h ^= c;
+    h *= 1099511628211ull;
+  };
+  mix(static_cast<unsigned char>(kind));
+  for (char c : value) mix(static_cast<unsigned char>(c));
+  return h;
+}
+
+Sha sha256(std::string_view bytes) {
+  Sha out{};
+  unsigned int n = 0;
+  EVP_Digest(bytes.data(), bytes.size(), out.data(), &n, EVP_sha256(), nullptr);
+  return out;
+}
+
+std::int64_t mtime_ns(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+bool pread_all(int fd, char* buf, std::size_t n, std::uint64_t offset) {
+  std::size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, buf + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    got += static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+// The bytes of [from, end of file).
+std::optional<std::string> read_from(int fd, std::uint64_t from) {
+  std::string out;
+  char buf[65536];
+  for (std::uint64_t at = from;;) {
+    ssize_t r = ::pread(fd, buf, sizeof buf, static_cast<off_t>(at));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return std::nullopt;
+    if (r == 0) return out;
+    out.append(buf, static_cast<std::size_t>(r));
+    at += static_cast<std::uint64_t>(r);
+  }
+}
+
+bool matches(Kind kind, const Event& e, std::string_view value) {
+  switch (kind) {
+    case Kind::case_id: return e.case_id == value;
+    case Kind::key: return e.find("key") && *e.find("key") == value;
+    case Kind::ref: return e.action == "refund" && e.find("ref") && *e.find("ref") == value;
+    case Kind::ext: return e.action == "open" && e.find("ext") && *e.find("ext") == value;
+    case Kind::stem: return e.case_id.starts_with(value);
+  }
+  return false;
+}
+
+std::string stem_of(const std::string& case_id) {
+  auto dash = case_id.rfind('-');
+  return dash == std::string::npos ? case_id : case_id.substr(0, dash + 1);
+}
+
+}  // namespace
+
+bool index_enabled() {
+  const char* v = std::getenv("RMA_INDEX");
+  return !(v && std::string_view(v) == "off");
+}
+
+// One ledger file: its descriptor, its segment (mapped, or built by this process), and the
+// events appended after what the segment covers.
+struct LedgerIndex::Segment {
+  std::uint32_t file = 0;
+  std::string rel;
+  int fd = -1;
+  Header header{};
+  const Entry* entries = nullptr;
+  std::size_t count = 0;
+  std::string_view ids;  // case ids of the covered part, sorted, '\n'-separated
+  void* map = nullptr;
+  std::size_t map_size = 0;
+  std::vector<Entry> built_entries;
+  std::string built_ids;
+  std::vector<StoredEvent> appended;  // parsed from the bytes after header.size
+  bool usable = false;                // false: the file could not be read as a ledger
+
+  ~Segment() {
+    if (map) ::munmap(map, map_size);
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+namespace {
+
+using Segment = LedgerIndex::Segment;
+
+fs::path segment_path(const fs::path& root, const std::string& rel) { return root / ".rma" / "index" / (rel + ".idx"); }
+
+// Maps a segment file when its header is whole and its sizes add up.
+bool map_segment(Segment& s, const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) >= sizeof(Header);
+  void* map = ok ? ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+  ::close(fd);
+  if (map == MAP_FAILED) return false;
+  auto size = static_cast<std::size_t>(st.st_size);
+  Header h;
+  std::memcpy(&h, map, sizeof h);
+  if (h.magic != kMagic || h.entries > size / sizeof(Entry) ||
+      sizeof(Header) + h.entries * sizeof(Entry) + h.ids_bytes != size) {
+    ::munmap(map, size);
+    return false;
+  }
+  s.map = map;
+  s.map_size = size;
+  s.header = h;
+  s.entries = reinterpret_cast<const Entry*>(static_cast<const char*>(map) + sizeof(Header));
+  s.count = h.entries;
+  s.ids = std::string_view(static_cast<const char*>(map) + sizeof(Header) + h.entries * sizeof(Entry), h.ids_bytes);
+  return true;
+}
+
+void unmap_segment(Segment& s) {
+  if (s.map) ::munmap(s.map, s.map_size);
+  s.map = nullptr;
+  s.entries = nullptr;
+  s.count = 0;
+  s.ids = {};
+}
+
+// Parses complete lines of `text` (starting at byte `base` of the file, line `first_line`):
+// entries for a segment, or events for the appended part. Returns the bytes up to and
+// including the last LF; a torn tail becomes an issue.
+struct Scan {
+  std::vector<Entry> entries;
+  std::vector<StoredEvent> events;
+  std::vector<std::string> ids;
+  std::uint64_t covered = 0;
+  std::uint64_t lines = 0;
+  std::optional<LedgerIssue> issue;
+};
+
+Scan scan(std::string_view text, std::uint64_t base, std::uint64_t first_line, const Segment& s, bool keep_events) {
+  Scan out;
+  std::uint64_t line_no = first_line - 1;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, (nl == std::string_view::npos ? text.size() : nl) - pos);
+    ++line_no;
+    if (nl == std::string_view::npos) {
+      out.issue = torn_tail_issue(s.rel, static_cast<std::uint32_t>(line_no), line);
+      --line_no;
+      break;
+    }
+    std::uint64_t offset = base + pos;
+    pos = nl + 1;
+    if (line_no == 1) {
+      if (line != kLedgerHeader) {
+        out.issue = not_a_ledger_issue(s.rel, line);
+        return out;
+      }
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    auto parsed = parse_line(line);
+    auto* ok = std::get_if<ParsedLine>(&parsed);
+    if (!ok) continue;  // `rma check` reports it
+    const Event& e = ok->event;
+    auto entry = [&](Kind kind, std::string_view value, std::uint32_t counter = 0) {
+      out.entries.push_back({hash_of(kind, value), offset, static_cast<std::uint32_t>(line.size()),
+                             static_cast<std::uint32_t>(line_no), static_cast<std::uint32_t>(kind), counter});
+    };
+    if (keep_events) {
+      out.events.push_back(stored_event(std::move(*ok), line, s.file, static_cast<std::uint32_t>(line_no)));
+      continue;
+    }
+    entry(Kind::case_id, e.case_id);
+    if (const std::string* key = e.find("key")) entry(Kind::key, *key);
+    if (e.action == "refund")
+      if (const std::string* ref = e.find("ref")) entry(Kind::ref, *ref);
+    if (e.action == "open")
+      if (const std::string* ext = e.find("ext")) entry(Kind::ext, *ext);
+    if (out.ids.empty() || out.ids.back() != e.case_id) out.ids.push_back(e.case_id);
+  }
+  out.covered = base + pos;
+  out.lines = line_no;
+  if (!keep_events) {
+    std::sort(out.ids.begin(), out.ids.end());
+    out.ids.erase(std::unique(out.ids.begin(), out.ids.end()), out.ids.end());
+    for (const auto& id : out.ids)
+      if (auto parsed_id = parse_case_id(id)) out.entries.push_back({hash_of(Kind::stem, stem_of(id)), 0, 0, 0,
+                                                                     static_cast<std::uint32_t>(Kind::stem), parsed_id->counter});
+    std::sort(out.entries.begin(), out.entries.end(),
+              [](const Entry& a, const Entry& b) { return a.hash != b.hash ? a.hash < b.hash : a.offset < b.offset; });
+  }
+  return out;
+}
+
+// Writes a segment beside its final name, syncs it and renames it into place. A workspace
+// that cannot be written (a read-only clone) simply goes without.
+void write_segment(const fs::path& path, const Header& h, const std::vector<Entry>& entries, const std::string& ids) {
+  boost::system::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path;
+  tmp += fmt::format(".tmp.{}", ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return;
+  std::string bytes(reinterpret_cast<const char*>(&h), sizeof h);
+  bytes.append(reinterpret_cast<const char*>(entries.data()), entries.size() * sizeof(Entry));
+  bytes += ids;
+  bool ok = true;
+  for (std::size_t done = 0; ok && done < bytes.size();) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
+}
+
+enum class Outcome { used, extended, rebuilt, unusable };
+
+// Reads the whole file and makes its segment anew.
+Outcome rebuild(Segment& s, const fs::path& root, const struct stat& st, std::vector<LedgerIssue>& issues) {
+  unmap_segment(s);
+  s.appended.clear();
+  auto data = read_from(s.fd, 0);
+  if (!data) {
+    issues.push_back(unreadable_issue(s.rel, std::strerror(errno)));
+    return Outcome::unusable;
+  }
+  Scan sc = scan(*data, 0, 1, s, false);
+  if (sc.issue) issues.push_back(*sc.issue);
+  if (sc.issue && sc.issue->kind == IssueKind::not_a_ledger) return Outcome::unusable;
+  Header h{};
+  h.magic = kMagic;
+  h.dev = static_cast<std::uint64_t>(st.st_dev);
+  h.ino = static_cast<std::uint64_t>(st.st_ino);
+  h.size = sc.covered;
+  h.lines = sc.lines;
+  // Bytes read past what fstat saw were appended meanwhile; the time goes with the size.
+  h.mtime_ns = data->size() == static_cast<std::size_t>(st.st_size) ? mtime_ns(st) : 0;
+  std::uint64_t tail_from = h.size > kTailBytes ? h.size - kTailBytes : 0;
+  h.tail = sha256(std::string_view(*data).substr(tail_from, h.size - tail_from));
+  h.entries = sc.entries.size();
+  for (const auto& id : sc.ids) s.built_ids += id + '\n';
+  h.ids_bytes = s.built_ids.size();
+  h.ids_sha = sha256(s.built_ids);
+  s.built_entries = std::move(sc.entries);
+  s.header = h;
+  s.entries = s.built_entries.data();
+  s.count = s.built_entries.size();
+  s.ids = s.built_ids;
+  write_segment(segment_path(root, s.rel), h, s.built_entries, s.built_ids);
+  return Outcome::rebuilt;
+}
+
+// Uses the segment when it still describes the file, parsing what was appended after it;
+// rebuilds it otherwise.
+Outcome bring_up_to_date(Segment& s, const fs::path& root, std::vector<LedgerIssue>& issues) {
+  std::string problem;
+  s.fd = open_regular_file(root / s.rel, problem);
+  if (s.fd < 0) {
+    issues.push_back(unreadable_issue(s.rel, problem));
+    return Outcome::unusable;
+  }
+  struct stat st {};
+  if (::fstat(s.fd, &st) != 0) {
+    issues.push_back(unreadable_issue(s.rel, std::strerror(errno)));
+    return Outcome::unusable;
+  }
+  if (!map_segment(s, segment_path(root, s.rel))) return rebuild(s, root, st, issues);
+  const Header& h = s.header;
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  bool same_file = h.dev == static_cast<std::uint64_t>(st.st_dev) && h.ino == static_cast<std::uint64_t>(st.st_ino);
+  bool untouched = size == h.size && h.mtime_ns == mtime_ns(st);
+  if (!same_file || size < h.size || (size == h.size && !untouched) || size - h.size > kRebuildAfter)
+    return rebuild(s, root, st, issues);
+  std::uint64_t tail_from = h.size > kTailBytes ? h.size - kTailBytes : 0;
+  std::string tail(h.size - tail_from, '\0');
+  if (!pread_all(s.fd, tail.data(), tail.size(), tail_from) || sha256(tail) != h.tail ||
+      (h.size > 0 && tail.back() != '\n'))
+    return rebuild(s, root, st, issues);
+  if (untouched) return Outcome::used;
+  auto more = read_from(s.fd, h.size);
+  if (!more) return rebuild(s, root, st, issues);
+  Scan sc = scan(*more, h.size, h.lines + 1, s, true);
+  if (sc.issue) issues.push_back(*sc.issue);
+  s.appended = std::move(sc.events);
+  return Outcome::extended;
+}
+
+// The line an entry points at, when it is still a whole line of the file.
+std::optional<StoredEvent> read_entry(const Segment& s, const Entry& e) {
+  std::string buf(e.length + 2, '\0');
+  bool at_start = e.offset == 0;
+  if (at_start) buf[0] = '\n';
+  if (!pread_all(s.fd, buf.data() + (at_start ? 1 : 0), buf.size() - (at_start ? 1 : 0), e.offset - (at_start ? 0 : 1)))
+    return std::nullopt;
+  if (buf.front() != '\n' || buf.back() != '\n') return std::nullopt;
+  std::string_view line = std::string_view(buf).substr(1, e.length);
+  auto parsed = parse_line(line);
+  auto* ok = std::get_if<ParsedLine>(&parsed);
+  if (!ok) return std::nullopt;
+  return stored_event(std::move(*ok), line, s.file, e.line);
+}
+
+bool ledger_order(const StoredEvent& a, const StoredEvent& b) {
+  if (a.event.case_id != b.event.case_id) return a.event.case_id < b.event.case_id;
+  if (a.event.seq != b.event.seq) return a.event.seq < b.event.seq;
+  if (a.file != b.file) return a.file < b.file;
+  return a.line < b.line;
+}
+
+}  // namespace
+
+LedgerIndex::LedgerIndex(const fs::path& root) : root_(root), files_(list_ledger_files(root)) {
+  std::size_t n = files_.size();
+  segments_.resize(n);
+  std::vector<Outcome> outcomes(n, Outcome::unusable);
+  std::vector<std::vector<LedgerIssue>> issues(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    segments_[i] = std::make_unique<Segment>();
+    segments_[i]->file = static_cast<std::uint32_t>(i);
+    segments_[i]->rel = files_[i];
+  }
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      outcomes[i] = bring_up_to_date(*segments_[i], root_, issues[i]);
+      segments_[i]->usable = outcomes[i] != Outcome::unusable;
+    }
+  };
+  std::thread helper;
+  if (n > 8 && std::thread::hardware_concurrency() > 1) helper = std::thread(worker);
+  worker();
+  if (helper.joinable()) helper.join();
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& issue : issues[i]) issues_.push_back(std::move(issue));
+    if (outcomes[i] == Outcome::used) ++stats_.used;
+    if (outcomes[i] == Outcome::extended) ++stats_.extended;
+    if (outcomes[i] == Outcome::rebuilt) ++stats_.rebuilt;
+  }
+  if (const char* trace = std::getenv("RMA_INDEX_TRACE"); trace && *trace)
+    fmt::print(stderr, "rma: index: {} files: {} used, {} extended, {} rebuilt\n", n, stats_.used, stats_.extended,
+               stats_.rebuilt);
+}
+
+LedgerIndex::~LedgerIndex() = default;
+
+std::vector<StoredEvent> LedgerIndex::lookup(Kind kind, std::string_view value, bool all) const {
+  std::vector<StoredEvent> out;
+  std::uint64_t h = hash_of(kind, value);
+  for (const auto& sp : segments_) {
+    Segment& s = *sp;
+    if (!s.usable) continue;
+    auto lo = std::lower_bound(s.entries, s.entries + s.count, h, [](const Entry& e, std::uint64_t x) { return e.hash < x; });
+    for (auto it = lo; it != s.entries + s.count && it->hash == h; ++it) {
+      if (it->kind != static_cast<std::uint32_t>(kind)) continue;
+      auto e = read_entry(s, *it);
+      if (!e) {
+        // The file no longer holds the line the segment points at: it changed in a way its
+        // identity, size and tail did not show. Rebuild it and look again.
+        struct stat st {};
+        std::vector<LedgerIssue> ignored;
+        if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, ignored) != Outcome::rebuilt) {
+          s.usable = false;
+          continue;
+        }
+        return lookup(kind, value, all);
+      }
+      if (matches(kind, e->event, value)) out.push_back(std::move(*e));
+    }
+    for (const auto& e : s.appended)
+      if (matches(kind, e.event, value)) out.push_back(e);
+  }
+  std::sort(out.begin(), out.end(), ledger_order);
+  if (!all && out.size() > 1) out.resize(1);
+  return out;
+}
+
+std::vector<StoredEvent> LedgerIndex::case_events(std::string_view case_id) const {
+  return lookup(Kind::case_id, case_id, true);
+}
+
+std::optional<StoredEvent> LedgerIndex::find_key(std::string_view key) const {
+  auto found = lookup(Kind::key, key, false);
+  return found.empty() ? std::nullopt : std::optional(std::move(found.front()));
+}
+
+std::optional<StoredEvent> LedgerIndex::find_refund_ref(std::string_view ref) const {
+  auto found = lookup(Kind::ref, ref, false);
+  return found.empty() ? std::nullopt : std::optional(std::move(found.front()));
+}
+
+std::optional<StoredEvent> LedgerIndex::find_ext(std::string_view ext) const {
+  auto found = lookup(Kind::ext, ext, false);
+  return found.empty() ? std::nullopt : std::optional(std::move(found.front()));
+}
+
+std::uint32_t LedgerIndex::highest_counter(std::string_view stem) const {
+  std::uint32_t highest = 0;
+  std::uint64_t h = hash_of(Kind::stem, stem);
+  auto consider = [&](const std::string& id) {
+    if (id.starts_with(stem))
+      if (auto parsed = parse_case_id(id)) highest = std::max(highest, parsed->counter);
+  };
+  for (const auto& sp : segments_) {
+    const Segment& s = *sp;
+    if (!s.usable) continue;
+    // A hash that two stems share can only make the counter skip numbers, never repeat one.
+    auto lo = std::lower_bound(s.entries, s.entries + s.count, h, [](const Entry& e, std::uint64_t x) { return e.hash < x; });
+    for (auto it = lo; it != s.entries + s.count && it->hash == h; ++it)
+      if (it->kind == static_cast<std::uint32_t>(Kind::stem)) highest = std::max(highest, it->counter);
+    for (const auto& e : s.appended) consider(e.event.case_id);
+  }
+  return highest;
+}
+
+std::vector<std::string> LedgerIndex::case_ids() const {
+  std::vector<std::string> out;
+  for (const auto& sp : segments_) {
+    Segment& s = *sp;
+    if (!s.usable) continue;
+    if (sha256(s.ids) != s.header.ids_sha) {
+      struct stat st {};
+      std::vector<LedgerIssue> ignored;
+      if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, ignored) != Outcome::rebuilt) continue;
+    }
+    for (std::size_t pos = 0; pos < s.ids.size();) {
+      std::size_t nl = s.ids.find('\n', pos);
+      if (nl == std::string_view::npos) break;
+      out.emplace_back(s.ids.substr(pos, nl - pos));
+      pos = nl + 1;
+    }
+    for (const auto& e : s.appended) out.push_back(e.event.case_id);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace rma

@@ -42,7 +42,7 @@ void setup_export(CLI::App& sub, Context& ctx) {
     if (!csv && ctx.options.format != "table" && ctx.options.format != "json")
       throw Error(ErrorKind::usage, "--format " + ctx.options.format, "export writes json (JSON Lines) or csv", "use --format json or --format csv");
 
-    Ledger ledger = ctx.read_ledger();
+    const Ledger& ledger = ctx.read_ledger();
     PolicySet current = load_policies_for_reading(root);
     PolicyCache policies(root, &current);
     Instant now = ctx.now();

@@ -50,7 +50,7 @@ void setup_list(CLI::App& sub, Context& ctx) {
     if (!f->since.empty()) f->filter.since = parse_time(f->since, zone);
     if (!f->until.empty()) f->filter.until = parse_time(f->until, zone);
 
-    Ledger ledger = ctx.read_ledger();
+    const Ledger& ledger = ctx.read_ledger();
     PolicySet current = load_policies_for_reading(root);
     PolicyCache policies(root, &current);
     Instant now = ctx.now();

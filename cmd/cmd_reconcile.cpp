@@ -107,7 +107,7 @@ void setup_kind(CLI::App& sub, Context& ctx, const std::string& kind) {
     if (!f->since.empty()) o.since = parse_time(f->since, zone);
     if (!f->until.empty()) o.until = parse_time(f->until, zone);
     std::string raw = read_text_file(fs::absolute(f->file, ctx.cwd()), kind == "refunds" ? "settlement file" : "receipt log");
-    Ledger ledger = ctx.read_ledger();  // the cases point into it
+    const Ledger& ledger = ctx.read_ledger();  // the cases point into it
     std::vector<Case> cases = replay_all(ledger);
     ReconcileReport r = kind == "refunds" ? reconcile_refunds(cases, raw, f->file, o) : reconcile_receipts(cases, raw, f->file, o);
     render(ctx, r, f->file);

@@ -41,7 +41,7 @@ void setup_report(CLI::App& sub, Context& ctx) {
     o.group_by = f->group_by;
     if (o.since && o.until && *o.until <= *o.since)
       throw Error(ErrorKind::usage, "--until " + f->until, "is not after --since " + f->since, "give a period that ends after it starts");
-    Ledger all = ctx.read_ledger();
+    const Ledger& all = ctx.read_ledger();
     // Cut the ledger only when it holds events recorded after --as-of (copying it costs as
     // much memory again).
     bool later = std::any_of(all.events.begin(), all.events.end(),

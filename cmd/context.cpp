@@ -4,6 +4,7 @@
 
 #include <boost/filesystem/operations.hpp>
 #include <cstdio>
+#include <deque>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -60,11 +61,13 @@ void Context::warn_torn(const std::vector<LedgerIssue>& issues) const {
     if (issue.kind == IssueKind::torn_tail) warn(issue.where.file + ":" + std::to_string(issue.where.line) + ": " + issue.message);
 }
 
-Ledger Context::read_ledger() {
-  Progress progress(*this, "reading ledger files");
-  Ledger ledger = rma::read_ledger(root(), progress.fn());
+const Ledger& Context::read_ledger(const char* doing, bool warn_torn_tails) {
+  // Reachable from a global until exit, so leak checkers do not count it.
+  static auto* kept = new std::deque<Ledger>;
+  Progress progress(*this, doing);
+  const Ledger& ledger = kept->emplace_back(rma::read_ledger(root(), progress.fn()));
   progress.done();
-  warn_torn(ledger.issues);
+  if (warn_torn_tails) warn_torn(ledger.issues);
   return ledger;
 }
 
@@ -77,10 +80,10 @@ LedgerView Context::read_case(const std::string& case_id) {
     view.stored = index->case_events(case_id);
     view.case_ids = [index] { return index->case_ids(); };
   } else {
-    auto ledger = std::make_shared<Ledger>(read_ledger());
-    view.files = ledger->files;
-    for (const StoredEvent* e : ledger->case_events(case_id)) view.stored.push_back(*e);
-    view.case_ids = [ledger] { return ledger->case_ids(); };
+    const Ledger& ledger = read_ledger();
+    view.files = ledger.files;
+    for (const StoredEvent* e : ledger.case_events(case_id)) view.stored.push_back(*e);
+    view.case_ids = [&ledger] { return ledger.case_ids(); };
   }
   for (const auto& e : view.stored) view.events.push_back(&e);
   return view;

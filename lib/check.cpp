@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <thread>
 
 #include "text.hpp"
 
@@ -147,16 +148,29 @@ CheckReport check_ledger(const Ledger& ledger) {
     }
     report.findings.push_back(std::move(f));
   }
-  std::size_t i = 0;
-  while (i < ledger.events.size()) {
-    std::size_t j = i;
+  // Cases are independent: check them on every core, in slices of whole cases, and keep
+  // the findings in case order.
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < ledger.events.size(); ++i)
+    if (i == 0 || ledger.events[i].event.case_id != ledger.events[i - 1].event.case_id) starts.push_back(i);
+  report.cases = starts.size();
+  starts.push_back(ledger.events.size());
+  std::size_t slices = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::vector<Finding>> found(slices);
+  auto work = [&](std::size_t slice) {
+    std::size_t cases = starts.size() - 1;
     std::vector<const StoredEvent*> group;
-    while (j < ledger.events.size() && ledger.events[j].event.case_id == ledger.events[i].event.case_id)
-      group.push_back(&ledger.events[j++]);
-    check_case(ledger, group, report.findings);
-    ++report.cases;
-    i = j;
-  }
+    for (std::size_t c = cases * slice / slices; c < cases * (slice + 1) / slices; ++c) {
+      group.clear();
+      for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(&ledger.events[j]);
+      check_case(ledger, group, found[slice]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < slices; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& t : pool) t.join();
+  for (auto& f : found) report.findings.insert(report.findings.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
   return report;
 }
 

@@ -1,6 +1,8 @@
 #include "cases.hpp"
 
 #include <algorithm>
+#include <thread>
+#include <atomic>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -155,9 +157,13 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
   }
 
   for (const auto* stored : c.events) {
-    Event e = stored->event;
-    if (auto it = corrections.find(e.seq); it != corrections.end())
-      for (const auto& [k, v] : it->second) e.set(k, v);
+    // Only a corrected event is copied (with its corrections applied).
+    std::optional<Event> corrected_copy;
+    if (auto it = corrections.find(stored->event.seq); it != corrections.end()) {
+      corrected_copy = stored->event;
+      for (const auto& [k, v] : it->second) corrected_copy->set(k, v);
+    }
+    const Event& e = corrected_copy ? *corrected_copy : stored->event;
     Instant when = stored->when;
     if (auto corrected = corrections.find(e.seq); corrected != corrections.end() && corrected->second.contains("at"))
       if (auto t = parse_stored_time(e.get("at"))) when = *t;
@@ -249,6 +255,41 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
     }
   }
   return c;
+}
+
+namespace {
+
+// Where each case's events start in ledger.events, and one past the last.
+std::vector<std::size_t> case_starts(const Ledger& ledger) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < ledger.events.size(); ++i)
+    if (i == 0 || ledger.events[i].event.case_id != ledger.events[i - 1].event.case_id) starts.push_back(i);
+  starts.push_back(ledger.events.size());
+  return starts;
+}
+
+}  // namespace
+
+std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Instant now) {
+  std::vector<std::size_t> starts = case_starts(ledger);
+  std::size_t cases = starts.size() - 1;
+  std::vector<CaseView> views(cases);
+  std::atomic<std::size_t> next{0};
+  constexpr std::size_t kBatch = 256;
+  auto work = [&] {
+    std::vector<const StoredEvent*> group;
+    for (std::size_t from; (from = next.fetch_add(kBatch)) < cases;)
+      for (std::size_t c = from; c < std::min(cases, from + kBatch); ++c) {
+        group.clear();
+        for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(&ledger.events[j]);
+        views[c] = view_case(replay_case(group), policies, now);
+      }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::clamp(std::thread::hardware_concurrency(), 1u, 8u); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return views;
 }
 
 std::vector<Case> replay_all(const Ledger& ledger) {

@@ -139,6 +139,9 @@ struct CaseView {
 
 CaseView view_case(Case c, PolicyCache& policies, Instant now);
 
+// Every case of a ledger replayed and viewed at `now`, in case id order, on every core.
+std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Instant now);
+
 }  // namespace rma
 
 namespace rma {

@@ -1,7 +1,9 @@
 #include "money.hpp"
 
+#include <array>
 #include <fmt/format.h>
 #include <unicode/ucurr.h>
+#include <vector>
 
 #include "error.hpp"
 
@@ -18,11 +20,17 @@ int currency_minor_digits(std::string_view currency) {
   if (!is_currency_code(currency))
     throw Error(ErrorKind::usage, fmt::format("currency '{}'", currency),
                 "not an ISO 4217 code", "use three upper-case letters, such as CNY, USD or JPY");
+  // ICU's lookup is slow next to a replay; each thread remembers the codes it has seen.
+  thread_local std::vector<std::pair<std::array<char, 3>, int>> seen;
+  std::array<char, 3> key = {currency[0], currency[1], currency[2]};
+  for (const auto& [k, d] : seen)
+    if (k == key) return d;
   UChar code[4] = {static_cast<UChar>(currency[0]), static_cast<UChar>(currency[1]),
                    static_cast<UChar>(currency[2]), 0};
   UErrorCode status = U_ZERO_ERROR;
   int32_t digits = ucurr_getDefaultFractionDigits(code, &status);
-  if (U_FAILURE(status) || digits < 0 || digits > 4) return 2;
+  if (U_FAILURE(status) || digits < 0 || digits > 4) digits = 2;
+  seen.emplace_back(key, digits);
   return digits;
 }
 

@@ -635,6 +635,7 @@ WindowVerdict check_windows(const Policy& policy, CaseKind kind, const std::stri
 namespace rma {
 
 const Policy* PolicyCache::get(const std::string& ref) {
+  std::lock_guard lock(mutex_);
   auto it = cache_.find(ref);
   if (it == cache_.end()) {
     std::optional<Policy> p;

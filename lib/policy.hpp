@@ -6,6 +6,7 @@
 #include <boost/filesystem/path.hpp>
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -120,9 +121,11 @@ class PolicyCache {
  public:
   PolicyCache(boost::filesystem::path root, const PolicySet* current) : root_(std::move(root)), current_(current) {}
   // nullptr when the version cannot be found (the case is then shown without deadlines).
+  // Safe to call from several threads.
   const Policy* get(const std::string& ref);
 
  private:
+  std::mutex mutex_;
   boost::filesystem::path root_;
   const PolicySet* current_;
   std::map<std::string, std::optional<Policy>> cache_;

@@ -90,8 +90,7 @@ std::string group_of(const Case& c, const std::string& by, Zone zone) {
 
 json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& o, Zone zone) {
   Instant now = o.as_of;
-  std::vector<CaseView> views;
-  for (Case& c : replay_all(ledger)) views.push_back(view_case(std::move(c), policies, now));
+  std::vector<CaseView> views = view_all(ledger, policies, now);
 
   json report;
   report["period"] = {{"since", o.since ? json(format_rfc3339(*o.since, zone)) : json(nullptr)},
@@ -119,34 +118,46 @@ json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptio
 
   // --- SLA compliance and breaches ------------------------------------------------------
   std::map<std::string, std::map<std::string, std::size_t>> sla_counts;
-  json breaches = json::array();
+  struct Breach {
+    const CaseView* v;
+    const SlaStatus* s;
+    double late_hours;
+  };
+  std::vector<Breach> breach_list;
+  std::map<const Policy*, Instant> horizons;  // now + 24 business hours, per calendar
   std::size_t fail_breaches = 0;
   for (const auto& v : views) {
     bool case_in_period = in_period(v.c.opened, o);
     for (const auto& s : v.slas) {
       bool counted = case_in_period || (!s.stop && v.c.is_open());
       if (!counted) continue;
-      std::string state = sla_state_name(s.state);
       auto& row = sla_counts[s.target];
-      ++row[state];
+      ++row[sla_state_name(s.state)];
       if (s.state == SlaState::running && v.policy) {
-        Instant horizon = v.policy->calendar.add_business_time(now, std::chrono::hours(24));
-        if (s.due.at <= horizon) ++row["at_risk"];
+        auto h = horizons.find(v.policy);
+        if (h == horizons.end())
+          h = horizons.emplace(v.policy, v.policy->calendar.add_business_time(now, std::chrono::hours(24))).first;
+        if (s.due.at <= h->second) ++row["at_risk"];
       }
       if (s.state == SlaState::breached) {
-        bool still_running = !s.stop;
         bool happened_in_period = in_period(s.due.at, o) && s.due.at <= now;
-        if ((still_running && v.c.is_open()) || happened_in_period) ++fail_breaches;
-        breaches.push_back({{"case", v.c.id},
-                            {"target", s.target},
-                            {"due", format_rfc3339(s.due.last(), zone)},
-                            {"stopped", s.stop ? json(format_rfc3339(*s.stop, zone)) : json(nullptr)},
-                            {"late_hours", hours_of(s.late)},
-                            {"still_running", still_running},
-                            {"state", state_name(v.c.state)}});
+        if ((!s.stop && v.c.is_open()) || happened_in_period) ++fail_breaches;
+        breach_list.push_back({&v, &s, hours_of(s.late)});
       }
     }
   }
+  // Latest first; ties in case and target order (the order they were found in).
+  std::stable_sort(breach_list.begin(), breach_list.end(),
+                   [](const Breach& a, const Breach& b) { return a.late_hours > b.late_hours; });
+  json breaches = json::array();
+  for (const auto& [v, s, late] : breach_list)
+    breaches.push_back({{"case", v->c.id},
+                        {"target", s->target},
+                        {"due", format_rfc3339(s->due.last(), zone)},
+                        {"stopped", s->stop ? json(format_rfc3339(*s->stop, zone)) : json(nullptr)},
+                        {"late_hours", late},
+                        {"still_running", !s->stop},
+                        {"state", state_name(v->c.state)}});
   json sla = json::array();
   for (const char* target : kSlaTargets) {
     auto it = sla_counts.find(target);
@@ -162,9 +173,6 @@ json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptio
                    {"compliance", judged ? json(std::round(1000.0 * static_cast<double>(n("met")) / static_cast<double>(judged)) / 10.0)
                                          : json(nullptr)}});
   }
-  std::sort(breaches.begin(), breaches.end(), [](const json& a, const json& b) {
-    return a["late_hours"].get<double>() > b["late_hours"].get<double>();
-  });
   report["sla"] = sla;
   report["breaches"] = breaches;
   report["fail_on"] = {{"breaches", fail_breaches}};

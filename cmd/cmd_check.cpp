@@ -45,7 +45,7 @@ void setup_check(CLI::App& sub, Context& ctx) {
     const auto& root = ctx.root();
     std::vector<std::string> repaired;
     if (*repair) repaired = repair_torn_tails(root);
-    CheckReport report = check_ledger(ctx.read_ledger("checking ledger files", false));  // torn tails are findings
+    CheckReport report = check_ledger(ctx.read_ledger("checking ledger files", false, Bodies::keep));  // torn tails are findings
     report.repaired = repaired;
     std::size_t findings = report.count(Severity::finding);
     std::size_t warnings = report.count(Severity::warning);

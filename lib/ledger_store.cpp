@@ -85,9 +85,10 @@ void fsync_dir(const fs::path& dir) {
 
 }  // namespace
 
-StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no) {
+StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no,
+                         Bodies bodies) {
   StoredEvent se;
-  se.body = std::string(line.substr(0, parsed.body_length));
+  if (bodies == Bodies::keep) se.body = std::string(line.substr(0, parsed.body_length));
   se.event = std::move(parsed.event);
   se.file = file;
   se.line = line_no;
@@ -160,7 +161,7 @@ struct FileParse {
 };
 
 // Parses one ledger file: its events, and its problems as issues.
-FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t fi) {
+FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t fi, Bodies bodies) {
   FileParse out;
   std::string problem;
   auto data = read_regular_file(root / rel, problem);
@@ -195,7 +196,7 @@ FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t
                             err->message, err->hint});
       continue;
     }
-    out.events.push_back(stored_event(std::move(std::get<ParsedLine>(parsed)), line, fi, line_no));
+    out.events.push_back(stored_event(std::move(std::get<ParsedLine>(parsed)), line, fi, line_no, bodies));
   }
   return out;
 }
@@ -239,7 +240,7 @@ std::vector<StoredEvent> order_by_case(std::vector<FileParse>& parsed) {
 
 }  // namespace
 
-Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
+Ledger read_ledger(const fs::path& root, const ProgressFn& progress, Bodies bodies) {
   Ledger ledger;
   ledger.files = list_ledger_files(root);
   std::size_t n = ledger.files.size();
@@ -248,7 +249,7 @@ Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
   std::atomic<std::size_t> next{0}, done{0};
   auto worker = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
+      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i), bodies);
       done.fetch_add(1);
     }
   };
@@ -258,7 +259,7 @@ Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
   if (progress) {
     // The calling thread reports progress while it helps.
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
+      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i), bodies);
       progress(done.fetch_add(1) + 1, n);
     }
   } else {

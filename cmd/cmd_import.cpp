@@ -49,7 +49,8 @@ void setup_import(CLI::App& sub, Context& ctx) {
     std::string text = read_text_file(fs::absolute(f->file, ctx.cwd()), "import file");
     std::vector<RowError> row_errors;
     std::vector<ImportRow> rows = read_import_rows(text, f->file, f->format, row_errors);
-    WriteEnv env{&settings, &policies, by, ctx.now()};
+    PolicyCache versions(root, &policies);
+    WriteEnv env{&settings, &policies, by, ctx.now(), &versions};
     // A few rows look their cases up through the index; a large batch reads every file once.
     Journal journal(root, site, settings.zone, rows.size() > kIndexedImportRows ? Journal::Reading::whole : Journal::Reading::index);
     Progress progress(ctx, "importing rows");

@@ -293,7 +293,9 @@ Draft make_draft(const Context& cx, const std::string& case_id, std::vector<Fiel
 Case load_case(const Context& cx, const std::string& id) { return replay_case(cx.journal.case_events(id)); }
 
 Policy case_policy(const Context& cx, const Case& c) {
-  return load_policy_version(cx.journal.root(), c.policy_ref, cx.env.policies);
+  if (cx.env.versions)
+    if (const Policy* p = cx.env.versions->get(c.policy_ref)) return *p;
+  return load_policy_version(cx.journal.root(), c.policy_ref, cx.env.policies);  // or say why not
 }
 
 // ---------------------------------------------------------------------------------------
@@ -476,8 +478,10 @@ ActionResult do_open(Context& cx) {
 // ---------------------------------------------------------------------------------------
 // the other actions: each reads the case, checks, and stages one event
 
+// `state_after`: given when the action cannot change the state (saves replaying the case).
 ActionResult staged_result(Context& cx, const std::string& id, std::vector<Field> fields, std::string summary,
-                           std::optional<std::string> chain_from = std::nullopt) {
+                           std::optional<std::string> chain_from = std::nullopt,
+                           std::optional<State> state_after = std::nullopt) {
   Draft d = make_draft(cx, id, std::move(fields));
   d.chain_from = std::move(chain_from);
   const Appended& a = cx.journal.stage(std::move(d));
@@ -485,8 +489,7 @@ ActionResult staged_result(Context& cx, const std::string& id, std::vector<Field
   r.case_id = id;
   r.action = cx.request.action;
   r.appended = a;
-  Case after = load_case(cx, id);
-  r.state = state_name(after.state);
+  r.state = state_name(state_after ? *state_after : load_case(cx, id).state);
   r.summary = fmt::format("{} #{} {}: {} (now {})", id, a.event.seq, cx.request.action, summary, r.state);
   return r;
 }
@@ -689,7 +692,7 @@ ActionResult do_simple(Context& cx, const std::string& id, const Case& c) {
   if (a == "note") {
     require_allowed(c, "note", "");
     std::string note = o.required_text("note", "give the note: rma note CASE TEXT");
-    return staged_result(cx, id, {{"note", note}}, "note added");
+    return staged_result(cx, id, {{"note", note}}, "note added", std::nullopt, c.state);  // notes change no state
   }
   if (a == "escalate") {
     require_allowed(c, "escalate", "");

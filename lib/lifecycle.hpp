@@ -38,6 +38,7 @@ struct WriteEnv {
   const PolicySet* policies = nullptr;
   std::string by;  // the operator, already checked against rma.toml
   Instant now{};   // becomes `recorded`
+  PolicyCache* versions = nullptr;  // policy versions already read (a batch reads each archive once)
 };
 
 struct ActionResult {

@@ -45,7 +45,9 @@ void setup_check(CLI::App& sub, Context& ctx) {
     const auto& root = ctx.root();
     std::vector<std::string> repaired;
     if (*repair) repaired = repair_torn_tails(root);
-    CheckReport report = check_ledger(ctx.read_ledger("checking ledger files", false, Bodies::keep));  // torn tails are findings
+    Progress progress(ctx, "checking ledger files");
+    CheckReport report = check_files(root, progress.fn());
+    progress.done();
     report.repaired = repaired;
     std::size_t findings = report.count(Severity::finding);
     std::size_t warnings = report.count(Severity::warning);

@@ -35,7 +35,10 @@ struct CheckReport {
   std::size_t count(Severity s) const;
 };
 
+// Checks a ledger already read (with Bodies::keep).
 CheckReport check_ledger(const Ledger& ledger);
+// Reads and checks every file of a workspace, keeping of each event only what check needs.
+CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& progress = {});
 
 // Moves every torn tail to .rma/quarantine/ under the workspace lock; returns the paths.
 std::vector<std::string> repair_torn_tails(const boost::filesystem::path& root);

@@ -153,6 +153,77 @@ std::string ledger_file_for(std::string_view site, std::string_view month) {
   return fmt::format("ledger/{}/{}.rma", month, site);
 }
 
+void scan_file(const fs::path& root, const std::string& rel, std::string& data, std::vector<LedgerIssue>& issues,
+               const std::function<void(ParsedLine&&, std::string_view, std::uint32_t)>& on_event) {
+  std::string problem;
+  auto read = read_regular_file(root / rel, problem);
+  if (!read) {
+    issues.push_back(unreadable_issue(rel, problem));
+    return;
+  }
+  data = std::move(*read);
+  std::string_view text = data;
+  std::uint32_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    ++line_no;
+    std::size_t nl = text.find('\n', pos);
+    bool torn = nl == std::string_view::npos;
+    std::string_view line = text.substr(pos, (torn ? text.size() : nl) - pos);
+    pos = torn ? text.size() : nl + 1;
+    if (torn) {
+      issues.push_back(torn_tail_issue(rel, line_no, line));
+      break;
+    }
+    if (line_no == 1) {
+      if (line != kLedgerHeader) {
+        issues.push_back(not_a_ledger_issue(rel, line));
+        break;
+      }
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    auto parsed = parse_line(line);
+    if (auto* err = std::get_if<LineError>(&parsed)) {
+      issues.push_back({IssueKind::format, {rel, static_cast<int>(line_no), column_of(line, err->byte), std::string(line)},
+                        err->message, err->hint});
+      continue;
+    }
+    on_event(std::move(std::get<ParsedLine>(parsed)), line, line_no);
+  }
+}
+
+std::vector<std::uint32_t> case_order(const std::vector<std::pair<std::string_view, std::uint32_t>>& keys) {
+  // Sorting the records themselves would compare case ids some twenty times each; instead
+  // each distinct id is ranked once, the records are placed by rank (stably, so file and
+  // line order stays), and only the records of each case are sorted by seq.
+  std::size_t n = keys.size();
+  std::unordered_map<std::string_view, std::uint32_t> rank_of;
+  rank_of.reserve(n / 3);
+  std::vector<std::uint32_t> rank(n);
+  std::vector<std::string_view> ids;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto [it, fresh] = rank_of.try_emplace(keys[i].first, static_cast<std::uint32_t>(ids.size()));
+    if (fresh) ids.push_back(it->first);
+    rank[i] = it->second;
+  }
+  std::vector<std::uint32_t> by_id(ids.size());
+  for (std::uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+  std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return ids[a] < ids[b]; });
+  std::vector<std::uint32_t> sorted_rank(ids.size());
+  for (std::uint32_t r = 0; r < by_id.size(); ++r) sorted_rank[by_id[r]] = r;
+  std::vector<std::size_t> start(ids.size() + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) ++start[sorted_rank[rank[i]] + 1];
+  for (std::size_t r = 0; r < ids.size(); ++r) start[r + 1] += start[r];
+  std::vector<std::uint32_t> order(n);
+  std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < n; ++i) order[fill[sorted_rank[rank[i]]]++] = static_cast<std::uint32_t>(i);
+  for (std::size_t r = 0; r < ids.size(); ++r)
+    std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start[r]), order.begin() + static_cast<std::ptrdiff_t>(start[r + 1]),
+                     [&](std::uint32_t a, std::uint32_t b) { return keys[a].second < keys[b].second; });
+  return order;
+}
+
 namespace {
 
 struct FileParse {
@@ -163,78 +234,25 @@ struct FileParse {
 // Parses one ledger file: its events, and its problems as issues.
 FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t fi, Bodies bodies) {
   FileParse out;
-  std::string problem;
-  auto data = read_regular_file(root / rel, problem);
-  if (!data) {
-    out.issues.push_back(unreadable_issue(rel, problem));
-    return out;
-  }
-  std::string_view text = *data;
-  std::uint32_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    ++line_no;
-    std::size_t nl = text.find('\n', pos);
-    bool torn = nl == std::string_view::npos;
-    std::string_view line = text.substr(pos, (torn ? text.size() : nl) - pos);
-    pos = torn ? text.size() : nl + 1;
-    if (torn) {
-      out.issues.push_back(torn_tail_issue(rel, line_no, line));
-      break;
-    }
-    if (line_no == 1) {
-      if (line != kLedgerHeader) {
-        out.issues.push_back(not_a_ledger_issue(rel, line));
-        break;
-      }
-      continue;
-    }
-    if (line.empty() || line[0] == '#') continue;
-    auto parsed = parse_line(line);
-    if (auto* err = std::get_if<LineError>(&parsed)) {
-      out.issues.push_back({IssueKind::format, {rel, static_cast<int>(line_no), column_of(line, err->byte), std::string(line)},
-                            err->message, err->hint});
-      continue;
-    }
-    out.events.push_back(stored_event(std::move(std::get<ParsedLine>(parsed)), line, fi, line_no, bodies));
-  }
+  std::string data;
+  scan_file(root, rel, data, out.issues, [&](ParsedLine&& parsed, std::string_view line, std::uint32_t line_no) {
+    out.events.push_back(stored_event(std::move(parsed), line, fi, line_no, bodies));
+  });
   return out;
 }
 
-// Merges the files' events into (case, seq, file, line) order. Sorting the events
-// themselves would compare case ids some twenty times each; instead each distinct id is
-// ranked once, the events are placed by rank (stably, so file and line order stays), and
-// only the events of each case are sorted by seq.
+// Merges the files' events into (case, seq, file, line) order.
 std::vector<StoredEvent> order_by_case(std::vector<FileParse>& parsed) {
   std::vector<StoredEvent*> all;
+  std::vector<std::pair<std::string_view, std::uint32_t>> keys;
   for (auto& p : parsed)
-    for (auto& e : p.events) all.push_back(&e);
-  std::unordered_map<std::string_view, std::uint32_t> rank_of;
-  rank_of.reserve(all.size() / 3);
-  std::vector<std::uint32_t> rank(all.size());
-  std::vector<std::string_view> ids;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    auto [it, fresh] = rank_of.try_emplace(all[i]->event.case_id, static_cast<std::uint32_t>(ids.size()));
-    if (fresh) ids.push_back(it->first);
-    rank[i] = it->second;
-  }
-  std::vector<std::uint32_t> by_id(ids.size());
-  for (std::uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
-  std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return ids[a] < ids[b]; });
-  std::vector<std::uint32_t> sorted_rank(ids.size());
-  for (std::uint32_t r = 0; r < by_id.size(); ++r) sorted_rank[by_id[r]] = r;
-  std::vector<std::size_t> start(ids.size() + 1, 0);
-  for (std::size_t i = 0; i < all.size(); ++i) ++start[sorted_rank[rank[i]] + 1];
-  for (std::size_t r = 0; r < ids.size(); ++r) start[r + 1] += start[r];
-  std::vector<StoredEvent*> placed(all.size());
-  std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-  for (std::size_t i = 0; i < all.size(); ++i) placed[fill[sorted_rank[rank[i]]]++] = all[i];
-  for (std::size_t r = 0; r < ids.size(); ++r)
-    std::stable_sort(placed.begin() + static_cast<std::ptrdiff_t>(start[r]), placed.begin() + static_cast<std::ptrdiff_t>(start[r + 1]),
-                     [](const StoredEvent* a, const StoredEvent* b) { return a->event.seq < b->event.seq; });
+    for (auto& e : p.events) {
+      all.push_back(&e);
+      keys.emplace_back(e.event.case_id, e.event.seq);
+    }
   std::vector<StoredEvent> out;
   out.reserve(all.size());
-  for (StoredEvent* e : placed) out.push_back(std::move(*e));
+  for (std::uint32_t i : case_order(keys)) out.push_back(std::move(*all[i]));
   return out;
 }
 

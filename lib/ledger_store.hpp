@@ -74,6 +74,16 @@ LedgerIssue unreadable_issue(const std::string& rel, const std::string& problem)
 LedgerIssue torn_tail_issue(const std::string& rel, std::uint32_t line_no, std::string_view line);
 LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_line);
 
+// Reads one ledger file into `data` and calls `on_event` with each line that parses (the
+// line, a view into `data`, and its 1-based number). Problems become issues: a file that
+// cannot be read or is not a ledger, format errors, a torn last line (skipped).
+void scan_file(const fs::path& root, const std::string& rel, std::string& data, std::vector<LedgerIssue>& issues,
+               const std::function<void(ParsedLine&&, std::string_view line, std::uint32_t line_no)>& on_event);
+
+// The order of records by (case id, seq), records of one case and seq keeping the order
+// they came in: indices into `keys`, which holds each record's case id and seq.
+std::vector<std::uint32_t> case_order(const std::vector<std::pair<std::string_view, std::uint32_t>>& keys);
+
 // Workspace-relative paths of every ledger file (ledger/*/*.rma), sorted.
 std::vector<std::string> list_ledger_files(const fs::path& root);
 

@@ -50,12 +50,39 @@ const Finding* first_finding(const CheckReport& r) {
   return nullptr;
 }
 
+// Checks the workspace both ways -- a ledger read whole, and the files scanned for check
+// alone -- and requires the same report from each.
+CheckReport check_both(const boost::filesystem::path& root) {
+  CheckReport whole = check_ledger(read_ledger(root));
+  CheckReport scanned = check_files(root);
+  CHECK(whole.files == scanned.files);
+  CHECK(whole.events == scanned.events);
+  CHECK(whole.cases == scanned.cases);
+  CHECK(whole.unreadable == scanned.unreadable);
+  REQUIRE(whole.findings.size() == scanned.findings.size());
+  for (std::size_t i = 0; i < whole.findings.size(); ++i) {
+    const Finding& a = whole.findings[i];
+    const Finding& b = scanned.findings[i];
+    CHECK(a.kind == b.kind);
+    CHECK(a.severity == b.severity);
+    CHECK(a.where.file == b.where.file);
+    CHECK(a.where.line == b.where.line);
+    CHECK(a.where.column == b.where.column);
+    CHECK(a.where.text == b.where.text);
+    CHECK(a.case_id == b.case_id);
+    CHECK(a.seq == b.seq);
+    CHECK(a.message == b.message);
+    CHECK(a.hint == b.hint);
+  }
+  return scanned;
+}
+
 }  // namespace
 
 TEST_CASE("a clean ledger has no findings") {
   TempDir dir;
   auto root = seeded(dir);
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   CHECK(report.events == 8);
   CHECK(report.cases == 2);
   CHECK(report.findings.empty());
@@ -71,7 +98,7 @@ TEST_CASE("editing an earlier line is reported with file, line and case") {
   REQUIRE(pos != std::string::npos);
   lines[2].replace(pos, 7, "note=n9");
   test::spit(file, joined(lines));
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   const Finding* f = first_finding(report);
   REQUIRE(f);
   CHECK(f->kind == "chain");
@@ -89,7 +116,7 @@ TEST_CASE("deleting an earlier line is reported as a gap") {
   auto lines = lines_of(test::slurp(file));
   lines.erase(lines.begin() + 2);
   test::spit(file, joined(lines));
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   const Finding* f = first_finding(report);
   REQUIRE(f);
   CHECK(f->kind == "gap");
@@ -110,7 +137,7 @@ TEST_CASE("swapping the seq numbers of two events (renumbering) breaks the chain
   renumber(lines[2], "-0001 2 note", "-0001 3 note");
   renumber(lines[3], "-0001 3 note", "-0001 2 note");
   test::spit(file, joined(lines));
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   REQUIRE(report.count(Severity::finding) >= 1);
   CHECK(first_finding(report)->kind == "chain");
   CHECK(first_finding(report)->case_id == "RMA-261123-SH-0001");
@@ -123,7 +150,7 @@ TEST_CASE("moving whole lines around is harmless") {
   auto lines = lines_of(test::slurp(file));
   std::swap(lines[2], lines[6]);
   test::spit(file, joined(lines));
-  CHECK(check_ledger(read_ledger(root)).findings.empty());
+  CHECK(check_both(root).findings.empty());
 }
 
 TEST_CASE("a fork (same case and seq at two sites) and a duplicate case id are reported") {
@@ -145,7 +172,7 @@ TEST_CASE("a fork (same case and seq at two sites) and a duplicate case id are r
   std::string mine_line = seal_event(mine, head->event.hash);
   test::spit(root / "ledger/2026-11/BJ.rma", "# rma ledger v1\n" + fork_line);
   test::spit(root / "ledger/2026-11/SH.rma", test::slurp(root / "ledger/2026-11/SH.rma") + mine_line);
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   REQUIRE(report.count(Severity::finding) == 1);
   CHECK(first_finding(report)->kind == "fork");
   CHECK(first_finding(report)->seq == 5);
@@ -160,7 +187,7 @@ TEST_CASE("a file that is not a ledger makes check unreadable") {
   TempDir dir;
   auto root = seeded(dir);
   test::spit(root / "ledger/2026-11/XX.rma", "\x89PNG binary junk\n");
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   CHECK(report.unreadable);
 }
 
@@ -176,7 +203,7 @@ TEST_CASE("two clones with one site code produce a duplicate case id, which chec
   other.fields = {{"kind", "complaint"}, {"customer", "C-2"}, {"reason", "other"}, {"channel", "web"}};
   other.by = "bob";
   test::spit(root / "ledger/2026-12/SH.rma", "# rma ledger v1\n" + seal_event(other, kZeroHash));
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   const Finding* f = first_finding(report);
   REQUIRE(f);
   CHECK(f->kind == "duplicate-case");
@@ -190,7 +217,7 @@ TEST_CASE("an exact copy of a line is reported as a duplicate event") {
   auto lines = lines_of(test::slurp(file));
   lines.push_back(lines[3]);
   test::spit(file, joined(lines));
-  auto report = check_ledger(read_ledger(root));
+  auto report = check_both(root);
   REQUIRE(first_finding(report));
   CHECK(first_finding(report)->kind == "duplicate-event");
 }
@@ -214,8 +241,8 @@ TEST_CASE("a resolve that discards two branches of a three-way fork settles it")
     hashes.push_back(e.hash);
     test::spit(root / (std::string("ledger/2026-12/") + site + ".rma"), "# rma ledger v1\n" + line);
   }
-  REQUIRE(first_finding(check_ledger(read_ledger(root))));
-  CHECK(first_finding(check_ledger(read_ledger(root)))->kind == "fork");
+  REQUIRE(first_finding(check_both(root)));
+  CHECK(first_finding(check_both(root))->kind == "fork");
   Event r;
   r.recorded = t("2026-11-23 13:00");
   r.case_id = "RMA-261123-SH-0001";
@@ -225,5 +252,29 @@ TEST_CASE("a resolve that discards two branches of a three-way fork settles it")
   r.by = "wang";
   std::string line = seal_event(r, hashes[0]);
   test::spit(root / "ledger/2026-12/SH.rma", test::slurp(root / "ledger/2026-12/SH.rma") + line);
-  CHECK(check_ledger(read_ledger(root)).count(Severity::finding) == 0);
+  CHECK(check_both(root).count(Severity::finding) == 0);
+}
+
+TEST_CASE("format errors, keys out of order and a torn tail: both ways of checking agree") {
+  TempDir dir;
+  auto root = seeded(dir);
+  auto file = root / "ledger/2026-11/SH.rma";
+  // A valid event whose keys are out of canonical order (the hash covers them as written).
+  Event e;
+  e.recorded = t("2026-11-23 12:00");
+  e.case_id = "RMA-261123-SH-0003";
+  e.seq = 1;
+  e.action = "open";
+  e.fields = {{"reason", "other"}, {"kind", "complaint"}, {"channel", "web"}};
+  e.by = "alice";
+  std::string body = event_body(e);
+  std::string unordered = body + " h=" + chain_hash(kZeroHash, body) + "\n";
+  std::string text = test::slurp(file) + unordered + "not an event\n" + "2026-11-23T05:00:00.000Z RMA-261123-SH-0001 5 note";
+  test::spit(file, text);
+  auto report = check_both(root);
+  std::vector<std::string> kinds;
+  for (const auto& f : report.findings) kinds.push_back(f.kind);
+  CHECK(std::find(kinds.begin(), kinds.end(), "format") != kinds.end());
+  CHECK(std::find(kinds.begin(), kinds.end(), "torn-tail") != kinds.end());
+  CHECK(std::find(kinds.begin(), kinds.end(), "key-order") != kinds.end());
 }

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "progress.hpp"
 #include "error.hpp"
 #include "report.hpp"
 #include "report_render.hpp"
@@ -41,17 +42,13 @@ void setup_report(CLI::App& sub, Context& ctx) {
     o.group_by = f->group_by;
     if (o.since && o.until && *o.until <= *o.since)
       throw Error(ErrorKind::usage, "--until " + f->until, "is not after --since " + f->since, "give a period that ends after it starts");
-    const Ledger& all = ctx.read_ledger();
-    // Cut the ledger only when it holds events recorded after --as-of (copying it costs as
-    // much memory again).
-    bool later = std::any_of(all.events.begin(), all.events.end(),
-                             [&](const StoredEvent& e) { return e.event.recorded > o.as_of; });
-    Ledger cut;
-    if (later) cut = ledger_as_of(all, o.as_of);
-    const Ledger& ledger = later ? cut : all;
     PolicySet current = load_policies_for_reading(ctx.root());
     PolicyCache policies(ctx.root(), &current);
-    nlohmann::json r = build_report(ledger, policies, o, zone);
+    std::vector<LedgerIssue> issues;
+    Progress progress(ctx, "reading ledger files");
+    nlohmann::json r = report_from_files(ctx.root(), policies, o, zone, issues, progress.fn());
+    progress.done();
+    ctx.warn_torn(issues);
     const std::string& format = ctx.options.json ? std::string("json") : ctx.options.format;
     if (format == "json") fmt::print("{}\n", r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     else if (format == "csv") fmt::print("{}", report_csv(r));

@@ -55,6 +55,7 @@ class Context {
   bool color_stdout() const;
   bool color_stderr() const;
   void warn(const std::string& message) const;  // "rma: warning: ..." on stderr
+  void warn_torn(const std::vector<LedgerIssue>& issues) const;  // a warning per torn last line
 
   // Reads every ledger file for a reading command: progress on a terminal, and (with
   // `warn_torn_tails`) a warning for each torn last line, which is skipped. The ledger
@@ -67,8 +68,6 @@ class Context {
   LedgerView read_case(const std::string& case_id);
 
  private:
-  void warn_torn(const std::vector<LedgerIssue>& issues) const;
-
   std::optional<fs::path> root_;
   std::optional<Settings> settings_;
   std::optional<Instant> now_;

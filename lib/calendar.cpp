@@ -1,7 +1,9 @@
 #include "calendar.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <fmt/format.h>
+#include <unordered_map>
 
 #include "error.hpp"
 
@@ -53,7 +55,10 @@ std::string Duration::str() const {
 Calendar::Calendar(Zone zone, unsigned workdays, std::vector<std::pair<int, int>> hours,
                    std::set<std::int32_t> holidays, std::set<std::int32_t> extra_workdays)
     : zone_(zone), workdays_(workdays), hours_(std::move(hours)), holidays_(std::move(holidays)),
-      extra_workdays_(std::move(extra_workdays)) {}
+      extra_workdays_(std::move(extra_workdays)) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1);
+}
 
 date::local_days Calendar::local_day(Instant t) const { return floor<date::days>(to_local(t, zone_)); }
 
@@ -66,6 +71,16 @@ bool Calendar::is_workday(date::local_days day) const {
 }
 
 std::vector<std::pair<Instant, Instant>> Calendar::intervals(date::local_days day) const {
+  // Turning local hours into instants asks the time zone database each time; a report
+  // asks for the same days a million times, so each thread remembers the days it has seen.
+  thread_local std::unordered_map<std::uint64_t, std::vector<std::pair<Instant, Instant>>> memo;
+  std::uint64_t key = (id_ << 32) ^ static_cast<std::uint32_t>(day.time_since_epoch().count());
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() > 100000) memo.clear();
+  return memo.emplace(key, compute_intervals(day)).first->second;
+}
+
+std::vector<std::pair<Instant, Instant>> Calendar::compute_intervals(date::local_days day) const {
   std::vector<std::pair<Instant, Instant>> out;
   if (!is_workday(day)) return out;
   for (auto [start, end] : hours_) {

@@ -80,6 +80,9 @@ class Calendar {
   date::local_days local_day(Instant t) const;
   date::local_days next_workday(date::local_days day) const;  // strictly after `day`
 
+  std::vector<std::pair<Instant, Instant>> compute_intervals(date::local_days day) const;
+
+  std::uint64_t id_ = 0;  // names this calendar's content (copies share it) for the memo of intervals
   Zone zone_ = nullptr;
   unsigned workdays_ = 0;
   std::vector<std::pair<int, int>> hours_;

@@ -66,18 +66,6 @@ std::optional<std::string> read_all(int fd, std::size_t expected, std::string& p
   return data;
 }
 
-// Reads a whole file that must be a regular file (not a symlink, folder or device).
-std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem) {
-  Fd fd(open_regular_file(path, problem));
-  if (!fd.ok()) return std::nullopt;
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) {
-    problem = std::strerror(errno);
-    return std::nullopt;
-  }
-  return read_all(fd.get(), static_cast<std::size_t>(st.st_size), problem);
-}
-
 void fsync_dir(const fs::path& dir) {
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.ok() || ::fsync(fd.get()) != 0) throw io_error("fsync " + dir.string(), errno);
@@ -153,16 +141,19 @@ std::string ledger_file_for(std::string_view site, std::string_view month) {
   return fmt::format("ledger/{}/{}.rma", month, site);
 }
 
-void scan_file(const fs::path& root, const std::string& rel, std::string& data, std::vector<LedgerIssue>& issues,
-               const std::function<void(ParsedLine&&, std::string_view, std::uint32_t)>& on_event) {
-  std::string problem;
-  auto read = read_regular_file(root / rel, problem);
-  if (!read) {
-    issues.push_back(unreadable_issue(rel, problem));
-    return;
+std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem) {
+  Fd fd(open_regular_file(path, problem));
+  if (!fd.ok()) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    problem = std::strerror(errno);
+    return std::nullopt;
   }
-  data = std::move(*read);
-  std::string_view text = data;
+  return read_all(fd.get(), static_cast<std::size_t>(st.st_size), problem);
+}
+
+void each_line(std::string_view text, const std::string& rel, std::vector<LedgerIssue>& issues,
+               const std::function<void(std::string_view line, std::uint32_t line_no)>& on_line) {
   std::uint32_t line_no = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -183,14 +174,28 @@ void scan_file(const fs::path& root, const std::string& rel, std::string& data, 
       continue;
     }
     if (line.empty() || line[0] == '#') continue;
+    on_line(line, line_no);
+  }
+}
+
+void scan_file(const fs::path& root, const std::string& rel, std::string& data, std::vector<LedgerIssue>& issues,
+               const std::function<void(ParsedLine&&, std::string_view, std::uint32_t)>& on_event) {
+  std::string problem;
+  auto read = read_regular_file(root / rel, problem);
+  if (!read) {
+    issues.push_back(unreadable_issue(rel, problem));
+    return;
+  }
+  data = std::move(*read);
+  each_line(data, rel, issues, [&](std::string_view line, std::uint32_t line_no) {
     auto parsed = parse_line(line);
     if (auto* err = std::get_if<LineError>(&parsed)) {
       issues.push_back({IssueKind::format, {rel, static_cast<int>(line_no), column_of(line, err->byte), std::string(line)},
                         err->message, err->hint});
-      continue;
+      return;
     }
     on_event(std::move(std::get<ParsedLine>(parsed)), line, line_no);
-  }
+  });
 }
 
 std::vector<std::uint32_t> case_order(const std::vector<std::pair<std::string_view, std::uint32_t>>& keys) {

@@ -74,6 +74,16 @@ LedgerIssue unreadable_issue(const std::string& rel, const std::string& problem)
 LedgerIssue torn_tail_issue(const std::string& rel, std::uint32_t line_no, std::string_view line);
 LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_line);
 
+// Reads a whole file that must be a regular file (not a symlink, folder or device);
+// nullopt with `problem` set otherwise.
+std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem);
+
+// Calls `on_line` with each event line of a ledger file's bytes (not the header, blank
+// lines or comments) and its 1-based number; a missing header and a torn last line
+// become issues.
+void each_line(std::string_view text, const std::string& rel, std::vector<LedgerIssue>& issues,
+               const std::function<void(std::string_view line, std::uint32_t line_no)>& on_line);
+
 // Reads one ledger file into `data` and calls `on_event` with each line that parses (the
 // line, a view into `data`, and its 1-based number). Problems become issues: a file that
 // cannot be read or is not a ledger, format errors, a torn last line (skipped).

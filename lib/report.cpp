@@ -1,6 +1,9 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <thread>
+#include <charconv>
+#include <atomic>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
@@ -88,9 +91,8 @@ std::string group_of(const Case& c, const std::string& by, Zone zone) {
 
 }  // namespace
 
-json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& o, Zone zone) {
+json build_report(const std::vector<ReportCase>& views, const ReportOptions& o, Zone zone) {
   Instant now = o.as_of;
-  std::vector<CaseView> views = view_all(ledger, policies, now);
 
   json report;
   report["period"] = {{"since", o.since ? json(format_rfc3339(*o.since, zone)) : json(nullptr)},
@@ -104,8 +106,8 @@ json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptio
   for (const auto& v : views) {
     const Case& c = v.c;
     if (in_period(c.opened, o)) ++opened;
-    for (const auto* e : c.events)
-      if (e->event.action == "close" && in_period(e->when, o)) ++closed;
+    for (Instant t : v.closes)
+      if (in_period(t, o)) ++closed;
     if (c.is_open()) {
       ++open_now;
       ++open_by_state_kind[state_name(c.state)][kind_name(c.kind)];
@@ -119,7 +121,7 @@ json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptio
   // --- SLA compliance and breaches ------------------------------------------------------
   std::map<std::string, std::map<std::string, std::size_t>> sla_counts;
   struct Breach {
-    const CaseView* v;
+    const ReportCase* v;
     const SlaStatus* s;
     double late_hours;
   };
@@ -223,15 +225,8 @@ json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptio
       cost_scrap_by_sku[sku].add(c.currency, scrapped);
     }
     // cycle times
-    std::optional<Instant> first_close, refund_done;
-    for (const auto* e : c.events)
-      if (e->event.action == "close") {
-        first_close = e->when;
-        break;
-      }
-    if (!c.completing_refunds.empty()) refund_done = c.completing_refunds.front()->when;
-    if (first_close) open_to_close.push_back(hours_of(*first_close - c.opened));
-    if (refund_done) open_to_refund.push_back(hours_of(*refund_done - c.opened));
+    if (!v.closes.empty()) open_to_close.push_back(hours_of(v.closes.front() - c.opened));
+    if (v.refund_done) open_to_refund.push_back(hours_of(*v.refund_done - c.opened));
     if (c.state == State::closed) {
       ++closed_cases;
       if (c.satisfaction) {
@@ -348,6 +343,133 @@ json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptio
     report["groups"] = out;
   }
   return report;
+}
+
+ReportCase report_case(CaseView v) {
+  ReportCase r;
+  for (const auto* e : v.c.events)
+    if (e->event.action == "close") r.closes.push_back(e->when);
+  if (!v.c.completing_refunds.empty()) r.refund_done = v.c.completing_refunds.front()->when;
+  // What the report reads of the events is above; the pointers would outlive them.
+  v.c.events.clear();
+  v.c.discarded.clear();
+  v.c.completing_refunds.clear();
+  static_cast<CaseView&>(r) = std::move(v);
+  return r;
+}
+
+json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& o, Zone zone) {
+  std::vector<ReportCase> cases;
+  for (CaseView& v : view_all(ledger, policies, o.as_of)) cases.push_back(report_case(std::move(v)));
+  return build_report(cases, o, zone);
+}
+
+namespace {
+
+// Where an event line is, found without parsing it.
+struct LineRef {
+  std::string_view case_id;
+  std::uint32_t seq, file, line;
+  std::string_view text;
+};
+
+}  // namespace
+
+namespace {
+
+// Both passes of report_from_files; the files' bytes are let go on return, before the
+// report itself is built.
+std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCache& policies, const ReportOptions& o,
+                                                std::vector<LedgerIssue>& issues, const ProgressFn& progress) {
+  std::vector<std::string> files = list_ledger_files(root);
+  std::size_t n = files.size();
+  std::vector<std::string> data(n);
+  std::vector<std::vector<LedgerIssue>> file_issues(n);
+  std::vector<std::vector<LineRef>> refs(n);
+  // Pass 1, on every core: each line's case, seq and recorded time from its first tokens;
+  // events recorded after --as-of are left out (what the ledger knew then).
+  std::atomic<std::size_t> next{0}, done{0};
+  auto scan = [&](bool report_progress) {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      std::string problem;
+      auto bytes = read_regular_file(root / files[i], problem);
+      if (!bytes) {
+        file_issues[i].push_back(unreadable_issue(files[i], problem));
+      } else {
+        data[i] = std::move(*bytes);
+        each_line(data[i], files[i], file_issues[i], [&](std::string_view line, std::uint32_t line_no) {
+          std::size_t a = line.find(' '), b = line.find(' ', a + 1), c = line.find(' ', b + 1);
+          if (c == std::string_view::npos) return;  // not an event: the full parse would refuse it too
+          auto recorded = parse_utc(line.substr(0, a));
+          std::uint32_t seq = 0;
+          std::from_chars(line.data() + b + 1, line.data() + c, seq);
+          if (recorded && *recorded > o.as_of) return;
+          refs[i].push_back({line.substr(a + 1, b - a - 1), seq, static_cast<std::uint32_t>(i), line_no, line});
+        });
+      }
+      std::size_t d = done.fetch_add(1) + 1;
+      if (report_progress && progress) progress(d, n);
+    }
+  };
+  std::vector<std::thread> pool;
+  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(scan, false);
+  scan(true);
+  for (auto& t : pool) t.join();
+  pool.clear();
+  std::vector<LineRef> all;
+  for (std::size_t i = 0; i < n; ++i) {
+    issues.insert(issues.end(), file_issues[i].begin(), file_issues[i].end());
+    all.insert(all.end(), refs[i].begin(), refs[i].end());
+    refs[i] = {};
+  }
+  std::vector<std::pair<std::string_view, std::uint32_t>> keys;
+  keys.reserve(all.size());
+  for (const auto& r : all) keys.emplace_back(r.case_id, r.seq);
+  std::vector<std::uint32_t> order = case_order(keys);
+  keys = {};
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (i == 0 || all[order[i]].case_id != all[order[i - 1]].case_id) starts.push_back(i);
+  starts.push_back(order.size());
+
+  // Pass 2, on every core: parse each case's lines, replay and judge it, keep what the
+  // report reads, and let the events go.
+  std::size_t cases = starts.size() - 1;
+  std::vector<ReportCase> out(cases);
+  std::atomic<std::size_t> next_case{0};
+  constexpr std::size_t kBatch = 256;
+  auto work = [&] {
+    std::vector<StoredEvent> events;
+    std::vector<const StoredEvent*> group;
+    for (std::size_t from; (from = next_case.fetch_add(kBatch)) < cases;)
+      for (std::size_t c = from; c < std::min(cases, from + kBatch); ++c) {
+        events.clear();
+        for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) {
+          const LineRef& r = all[order[j]];
+          auto parsed = parse_line(r.text);
+          if (auto* ok = std::get_if<ParsedLine>(&parsed))
+            events.push_back(stored_event(std::move(*ok), r.text, r.file, r.line, Bodies::skip));
+        }
+        if (events.empty()) continue;
+        group.clear();
+        for (const auto& e : events) group.push_back(&e);
+        out[c] = report_case(view_case(replay_case(group), policies, o.as_of));
+      }
+  };
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  // A case whose every line failed to parse has no events and is not a case.
+  out.erase(std::remove_if(out.begin(), out.end(), [](const ReportCase& r) { return r.c.id.empty(); }), out.end());
+  return out;
+}
+
+}  // namespace
+
+json report_from_files(const fs::path& root, PolicyCache& policies, const ReportOptions& o, Zone zone,
+                       std::vector<LedgerIssue>& issues, const ProgressFn& progress) {
+  return build_report(report_cases_from_files(root, policies, o, issues, progress), o, zone);
 }
 
 }  // namespace rma

@@ -61,11 +61,11 @@ void Context::warn_torn(const std::vector<LedgerIssue>& issues) const {
     if (issue.kind == IssueKind::torn_tail) warn(issue.where.file + ":" + std::to_string(issue.where.line) + ": " + issue.message);
 }
 
-const Ledger& Context::read_ledger(const char* doing, bool warn_torn_tails, Bodies bodies) {
+const Ledger& Context::read_ledger(const char* doing, bool warn_torn_tails) {
   // Reachable from a global until exit, so leak checkers do not count it.
   static auto* kept = new std::deque<Ledger>;
   Progress progress(*this, doing);
-  const Ledger& ledger = kept->emplace_back(rma::read_ledger(root(), progress.fn(), bodies));
+  const Ledger& ledger = kept->emplace_back(rma::read_ledger(root(), progress.fn()));
   progress.done();
   if (warn_torn_tails) warn_torn(ledger.issues);
   return ledger;

@@ -61,8 +61,7 @@ class Context {
   // `warn_torn_tails`) a warning for each torn last line, which is skipped. The ledger
   // lives until the process ends: freeing a million events one by one takes longer than
   // most commands, and the system takes the memory back at once when the process exits.
-  const Ledger& read_ledger(const char* doing = "reading ledger files", bool warn_torn_tails = true,
-                            Bodies bodies = Bodies::skip);
+  const Ledger& read_ledger(const char* doing = "reading ledger files", bool warn_torn_tails = true);
   // Reads one case through the index (or every file, with RMA_INDEX=off), with the same
   // warnings.
   LedgerView read_case(const std::string& case_id);

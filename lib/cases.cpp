@@ -83,7 +83,7 @@ void select_branches(const std::vector<const StoredEvent*>& events, Case& c) {
   for (const auto* e : events) {
     auto& group = by_seq[e->event.seq];
     bool duplicate = std::any_of(group.begin(), group.end(), [&](const StoredEvent* g) {
-      return g->event.hash == e->event.hash && g->event == e->event;  // the same line twice
+      return g->event.hash == e->event.hash && g->body == e->body;  // the same line twice
     });
     if (!duplicate) group.push_back(e);
   }

@@ -35,7 +35,7 @@ struct CheckReport {
   std::size_t count(Severity s) const;
 };
 
-// Checks a ledger already read (with Bodies::keep).
+// Checks a ledger already read.
 CheckReport check_ledger(const Ledger& ledger);
 // Reads and checks every file of a workspace, keeping of each event only what check needs.
 CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& progress = {});

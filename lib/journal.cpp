@@ -8,7 +8,7 @@ namespace rma {
 Journal::Journal(boost::filesystem::path root, std::string site, Zone zone, Reading reading)
     : root_(std::move(root)), site_(std::move(site)), zone_(zone), lock_(root_, lock_timeout()) {
   if (reading == Reading::index && index_enabled()) index_.emplace(root_);
-  else ledger_.emplace(read_ledger(root_, {}, Bodies::skip));  // staged events keep their own
+  else ledger_.emplace(read_ledger(root_));
   // A file that cannot be read may hold the case, its refund references or today's ids:
   // deciding without it could break the rules, so writers wait until it is fixed.
   for (const auto& issue : index_ ? index_->issues() : ledger_->issues)

@@ -73,10 +73,9 @@ void fsync_dir(const fs::path& dir) {
 
 }  // namespace
 
-StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no,
-                         Bodies bodies) {
+StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no) {
   StoredEvent se;
-  if (bodies == Bodies::keep) se.body = std::string(line.substr(0, parsed.body_length));
+  se.body = std::string(line.substr(0, parsed.body_length));
   se.event = std::move(parsed.event);
   se.file = file;
   se.line = line_no;
@@ -237,11 +236,11 @@ struct FileParse {
 };
 
 // Parses one ledger file: its events, and its problems as issues.
-FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t fi, Bodies bodies) {
+FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t fi) {
   FileParse out;
   std::string data;
   scan_file(root, rel, data, out.issues, [&](ParsedLine&& parsed, std::string_view line, std::uint32_t line_no) {
-    out.events.push_back(stored_event(std::move(parsed), line, fi, line_no, bodies));
+    out.events.push_back(stored_event(std::move(parsed), line, fi, line_no));
   });
   return out;
 }
@@ -263,7 +262,7 @@ std::vector<StoredEvent> order_by_case(std::vector<FileParse>& parsed) {
 
 }  // namespace
 
-Ledger read_ledger(const fs::path& root, const ProgressFn& progress, Bodies bodies) {
+Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
   Ledger ledger;
   ledger.files = list_ledger_files(root);
   std::size_t n = ledger.files.size();
@@ -272,7 +271,7 @@ Ledger read_ledger(const fs::path& root, const ProgressFn& progress, Bodies bodi
   std::atomic<std::size_t> next{0}, done{0};
   auto worker = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i), bodies);
+      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
       done.fetch_add(1);
     }
   };
@@ -282,7 +281,7 @@ Ledger read_ledger(const fs::path& root, const ProgressFn& progress, Bodies bodi
   if (progress) {
     // The calling thread reports progress while it helps.
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i), bodies);
+      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
       progress(done.fetch_add(1) + 1, n);
     }
   } else {

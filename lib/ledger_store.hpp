@@ -29,8 +29,8 @@ struct StoredEvent {
   Event event;
   std::uint32_t file = 0;   // index into Ledger::files
   std::uint32_t line = 0;   // 1-based line number
-  std::string body;         // the hashed text as written (the line before " h="); empty when
-                            // read without bodies (Bodies::skip)
+  std::string body;         // the hashed text as written (the line before " h="): forks are
+                            // linked to their parents by it
   Instant when{};           // `at` when present and valid, else `recorded`
 };
 
@@ -57,13 +57,8 @@ struct Ledger {
   std::string location(const StoredEvent& e) const;  // "ledger/2026-11/SH.rma:12"
 };
 
-// Whether read events keep the text their hash covers: `check` needs it; readers that only
-// replay cases do not, and a million copies of it cost memory and time.
-enum class Bodies { keep, skip };
-
 // A parsed line as read from `file` at line `line_no`.
-StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no,
-                         Bodies bodies = Bodies::keep);
+StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no);
 
 // Opens a file for reading only when it is a regular file (not a symlink, folder or
 // device); -1 with `problem` set otherwise.
@@ -102,7 +97,7 @@ using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
 
 // Reads every ledger file. Problems in lines become issues, not exceptions; only a
 // missing workspace throws. `progress` hears of each file read.
-Ledger read_ledger(const fs::path& root, const ProgressFn& progress = {}, Bodies bodies = Bodies::keep);
+Ledger read_ledger(const fs::path& root, const ProgressFn& progress = {});
 
 // The file a site appends to for a month: "ledger/2026-11/SH.rma".
 std::string ledger_file_for(std::string_view site, std::string_view month);

@@ -449,7 +449,7 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
           const LineRef& r = all[order[j]];
           auto parsed = parse_line(r.text);
           if (auto* ok = std::get_if<ParsedLine>(&parsed))
-            events.push_back(stored_event(std::move(*ok), r.text, r.file, r.line, Bodies::skip));
+            events.push_back(stored_event(std::move(*ok), r.text, r.file, r.line));
         }
         if (events.empty()) continue;
         group.clear();

@@ -156,3 +156,40 @@ TEST_CASE("report: groups") {
   CHECK(r["groups"][0]["opened"] == 4);
   CHECK(r["groups"][0]["refunded"]["CNY"] == "250.00");
 }
+
+TEST_CASE("report: a resolved fork counts the branch that stands, whichever way the ledger is read") {
+  Fixture f;
+  Ledger before = read_ledger(f.d.root);
+  const StoredEvent* head = before.case_events(f.c).back();
+  // Two sites review case C at once: SH approves (and ships on its branch), BJ rejects. The
+  // resolve keeps the reject, and with it discards what was built on the approval.
+  std::vector<std::string> hashes;
+  for (const char* site : {"SH", "BJ"}) {
+    Event e;
+    e.recorded = t("2026-11-24 12:00");
+    e.case_id = f.c;
+    e.seq = head->event.seq + 1;
+    e.action = "review";
+    if (std::string(site) == "SH") e.fields = {{"decision", "approve"}, {"resolution", "exchange"}};
+    else e.fields = {{"decision", "reject"}, {"why", "used"}};
+    e.by = "alice";
+    std::string line = seal_event(e, head->event.hash);
+    hashes.push_back(e.hash);
+    if (std::string(site) == "SH") {  // SH goes on: the replacement is sent on its branch
+      Event ship;
+      ship.recorded = t("2026-11-24 12:30");
+      ship.case_id = f.c;
+      ship.seq = e.seq + 1;
+      ship.action = "ship";
+      ship.fields = {{"direction", "replacement"}, {"carrier", "SF"}, {"tracking", "SF9"}};
+      ship.by = "alice";
+      line += seal_event(ship, e.hash);
+    }
+    auto file = f.d.root / (std::string("ledger/2026-11/") + site + ".rma");
+    std::string text = boost::filesystem::exists(file) ? test::slurp(file) : std::string("# rma ledger v1\n");
+    test::spit(file, text + line);
+  }
+  f.d.act("2026-11-24 13:00", "resolve", f.c, {{"keep", hashes[1]}, {"why", "photos show use"}}, "wang");
+  nlohmann::json r = f.report("2026-11-25 12:00");  // checks both ways of reading agree
+  CHECK(r["summary"]["open"] == 1);                  // C is rejected now; only D is open
+}

@@ -113,13 +113,13 @@ void check_case(const Files& ledger, const std::vector<const CheckEvent*>& event
     for (const auto* e : distinct) {
       bool ok = false;
       if (seq == 1) {
-        ok = chain_hash(kZeroHash, e->body) == e->hash;
+        ok = chain_hash_matches(kZeroHash, e->body, e->hash);
       } else if (e->action == "resolve") {
         // A resolve continues the chain from the kept branch, wherever that branch ends.
         for (const auto* p : events)
-          if (p->seq < seq) ok = ok || chain_hash(p->hash, e->body) == e->hash;
+          if (p->seq < seq) ok = ok || chain_hash_matches(p->hash, e->body, e->hash);
       } else if (previous) {
-        for (const auto* p : *previous) ok = ok || chain_hash(p->hash, e->body) == e->hash;
+        for (const auto* p : *previous) ok = ok || chain_hash_matches(p->hash, e->body, e->hash);
       } else {
         continue;  // after a gap there is nothing to chain to; the gap is the finding
       }
@@ -144,7 +144,7 @@ void check_case(const Files& ledger, const std::vector<const CheckEvent*>& event
 
 // Everything after reading: issues of the files, then every case, on every core.
 CheckReport check_events(const std::vector<std::string>& files, const std::vector<LedgerIssue>& issues,
-                         const std::vector<CheckEvent>& events) {
+                         const std::vector<const CheckEvent*>& events) {
   CheckReport report;
   report.files = files.size();
   report.events = events.size();
@@ -169,13 +169,13 @@ CheckReport check_events(const std::vector<std::string>& files, const std::vecto
   }
   std::vector<std::pair<std::string_view, std::uint32_t>> keys;
   keys.reserve(events.size());
-  for (const auto& e : events) keys.emplace_back(e.case_id, e.seq);
+  for (const auto* e : events) keys.emplace_back(e->case_id, e->seq);
   std::vector<std::uint32_t> order = case_order(keys);
   // Cases are independent: check them on every core, in slices of whole cases, and keep
   // the findings in case order.
   std::vector<std::size_t> starts;
   for (std::size_t i = 0; i < order.size(); ++i)
-    if (i == 0 || events[order[i]].case_id != events[order[i - 1]].case_id) starts.push_back(i);
+    if (i == 0 || events[order[i]]->case_id != events[order[i - 1]]->case_id) starts.push_back(i);
   report.cases = starts.size();
   starts.push_back(order.size());
   Files names{files};
@@ -186,7 +186,7 @@ CheckReport check_events(const std::vector<std::string>& files, const std::vecto
     std::vector<const CheckEvent*> group;
     for (std::size_t c = cases * slice / slices; c < cases * (slice + 1) / slices; ++c) {
       group.clear();
-      for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(&events[order[j]]);
+      for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(events[order[j]]);
       check_case(names, group, found[slice]);
     }
   };
@@ -212,7 +212,9 @@ CheckReport check_ledger(const Ledger& ledger) {
   events.reserve(ledger.events.size());
   for (const auto& e : ledger.events)
     events.push_back(check_event(e.event, e.event.case_id, e.event.action, e.event.hash, e.body, e.file, e.line));
-  return check_events(ledger.files, ledger.issues, events);
+  std::vector<const CheckEvent*> pointers;
+  for (const auto& e : events) pointers.push_back(&e);
+  return check_events(ledger.files, ledger.issues, pointers);
 }
 
 CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& progress) {
@@ -240,10 +242,10 @@ CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& p
   worker(true);
   for (auto& t : pool) t.join();
   std::vector<LedgerIssue> all_issues;
-  std::vector<CheckEvent> all;
+  std::vector<const CheckEvent*> all;
   for (std::size_t i = 0; i < n; ++i) {
     all_issues.insert(all_issues.end(), issues[i].begin(), issues[i].end());
-    all.insert(all.end(), std::make_move_iterator(events[i].begin()), std::make_move_iterator(events[i].end()));
+    for (const auto& e : events[i]) all.push_back(&e);
   }
   return check_events(files, all_issues, all);
 }

@@ -196,9 +196,12 @@ std::string event_body(const Event& event) {
   return out;
 }
 
-std::string chain_hash(std::string_view previous_hash, std::string_view body) {
-  // The digest is fetched once (an implicit fetch per call takes a lock in OpenSSL 3) and
-  // each thread keeps its own context.
+namespace {
+
+// The first 32 hex digits of SHA-256 over `previous_hash`, one space, and `body`. The
+// digest is fetched once (an implicit fetch per call takes a lock in OpenSSL 3) and each
+// thread keeps its own context.
+std::array<char, 32> chain_hex(std::string_view previous_hash, std::string_view body) {
   static EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   struct Context {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
@@ -213,12 +216,24 @@ std::string chain_hash(std::string_view previous_hash, std::string_view body) {
   EVP_DigestUpdate(c.ctx, body.data(), body.size());
   EVP_DigestFinal_ex(c.ctx, digest.data(), &length);
   static constexpr char hex[] = "0123456789abcdef";
-  std::string out(32, '0');
+  std::array<char, 32> out{};
   for (std::size_t i = 0; i < 16; ++i) {
     out[2 * i] = hex[digest[i] >> 4];
     out[2 * i + 1] = hex[digest[i] & 0xF];
   }
   return out;
+}
+
+}  // namespace
+
+std::string chain_hash(std::string_view previous_hash, std::string_view body) {
+  auto hex = chain_hex(previous_hash, body);
+  return std::string(hex.data(), hex.size());
+}
+
+bool chain_hash_matches(std::string_view previous_hash, std::string_view body, std::string_view expected) {
+  auto hex = chain_hex(previous_hash, body);
+  return std::string_view(hex.data(), hex.size()) == expected;
 }
 
 std::string seal_event(Event& event, std::string_view previous_hash) {

@@ -68,6 +68,8 @@ Instant event_time(const Event& event);
 std::string event_body(const Event& event);
 // First 32 hex digits of SHA-256 over `previous_hash`, one space, and `body`.
 std::string chain_hash(std::string_view previous_hash, std::string_view body);
+// chain_hash(previous_hash, body) == expected, without building a string (for check).
+bool chain_hash_matches(std::string_view previous_hash, std::string_view body, std::string_view expected);
 // Puts the fields in canonical order, computes and sets `hash`, and returns the whole line
 // with its LF.
 std::string seal_event(Event& event, std::string_view previous_hash);

@@ -1,12 +1,12 @@
 #include "cases.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <atomic>
 #include <fmt/format.h>
 #include <map>
 #include <set>
 
+#include "parallel.hpp"
 #include "text.hpp"
 
 namespace rma {
@@ -276,7 +276,7 @@ std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Inst
   std::vector<CaseView> views(cases);
   std::atomic<std::size_t> next{0};
   constexpr std::size_t kBatch = 256;
-  auto work = [&] {
+  on_threads(worker_count(), [&](unsigned) {
     std::vector<const StoredEvent*> group;
     for (std::size_t from; (from = next.fetch_add(kBatch)) < cases;)
       for (std::size_t c = from; c < std::min(cases, from + kBatch); ++c) {
@@ -284,11 +284,7 @@ std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Inst
         for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(&ledger.events[j]);
         views[c] = view_case(replay_case(group), policies, now);
       }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::clamp(std::thread::hardware_concurrency(), 1u, 8u); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   return views;
 }
 

@@ -1,11 +1,11 @@
 #include "check.hpp"
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <atomic>
+#include <fmt/format.h>
 #include <map>
-#include <thread>
 
+#include "parallel.hpp"
 #include "text.hpp"
 
 namespace rma {
@@ -179,9 +179,9 @@ CheckReport check_events(const std::vector<std::string>& files, const std::vecto
   report.cases = starts.size();
   starts.push_back(order.size());
   Files names{files};
-  std::size_t slices = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::size_t slices = worker_count();
   std::vector<std::vector<Finding>> found(slices);
-  auto work = [&](std::size_t slice) {
+  on_threads(worker_count(), [&](std::size_t slice) {
     std::size_t cases = starts.size() - 1;
     std::vector<const CheckEvent*> group;
     for (std::size_t c = cases * slice / slices; c < cases * (slice + 1) / slices; ++c) {
@@ -189,11 +189,7 @@ CheckReport check_events(const std::vector<std::string>& files, const std::vecto
       for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(events[order[j]]);
       check_case(names, group, found[slice]);
     }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < slices; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& t : pool) t.join();
+  });
   for (auto& f : found) report.findings.insert(report.findings.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
   return report;
 }
@@ -226,7 +222,7 @@ CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& p
   std::vector<std::vector<LedgerIssue>> issues(n);
   std::vector<std::vector<CheckEvent>> events(n);
   std::atomic<std::size_t> next{0}, done{0};
-  auto worker = [&](bool report) {
+  on_threads(worker_count(), [&](unsigned thread) {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
       auto fi = static_cast<std::uint32_t>(i);
       scan_file(root, files[i], data[i], issues[i], [&](ParsedLine&& parsed, std::string_view line, std::uint32_t line_no) {
@@ -234,13 +230,9 @@ CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& p
                                         line.substr(0, parsed.body_length), fi, line_no));
       });
       std::size_t d = done.fetch_add(1) + 1;
-      if (report && progress) progress(d, n);
+      if (thread == 0 && progress) progress(d, n);
     }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < std::clamp(std::thread::hardware_concurrency(), 1u, 8u); ++t) pool.emplace_back(worker, false);
-  worker(true);
-  for (auto& t : pool) t.join();
+  });
   std::vector<LedgerIssue> all_issues;
   std::vector<const CheckEvent*> all;
   for (std::size_t i = 0; i < n; ++i) {

@@ -13,7 +13,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
-#include <thread>
+
+#include "parallel.hpp"
 
 namespace rma {
 
@@ -384,16 +385,13 @@ LedgerIndex::LedgerIndex(const fs::path& root) : root_(root), files_(list_ledger
     segments_[i]->rel = files_[i];
   }
   std::atomic<std::size_t> next{0};
-  auto worker = [&] {
+  // A few files are quicker on one thread than the time it takes to start another.
+  on_threads(n > 8 ? worker_count() : 1, [&](unsigned) {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
       outcomes[i] = bring_up_to_date(*segments_[i], root_, issues[i]);
       segments_[i]->usable = outcomes[i] != Outcome::unusable;
     }
-  };
-  std::thread helper;
-  if (n > 8 && std::thread::hardware_concurrency() > 1) helper = std::thread(worker);
-  worker();
-  if (helper.joinable()) helper.join();
+  });
   for (std::size_t i = 0; i < n; ++i) {
     for (auto& issue : issues[i]) issues_.push_back(std::move(issue));
     if (outcomes[i] == Outcome::used) ++stats_.used;

@@ -9,11 +9,12 @@
 #include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstring>
+#include <atomic>
 #include <fmt/format.h>
 #include <thread>
-#include <atomic>
 #include <unordered_map>
 
+#include "parallel.hpp"
 #include "text.hpp"
 
 namespace rma {
@@ -269,25 +270,13 @@ Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
   std::vector<FileParse> parsed(n);
   // Files are independent: parse them on every core, then merge in file order.
   std::atomic<std::size_t> next{0}, done{0};
-  auto worker = [&] {
+  on_threads(worker_count(), [&](unsigned thread) {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
       parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
-      done.fetch_add(1);
+      std::size_t d = done.fetch_add(1) + 1;
+      if (thread == 0 && progress) progress(d, n);  // the calling thread reports as it helps
     }
-  };
-  std::size_t threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), std::max<std::size_t>(n, 1));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  if (progress) {
-    // The calling thread reports progress while it helps.
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
-      progress(done.fetch_add(1) + 1, n);
-    }
-  } else {
-    worker();
-  }
-  for (auto& t : pool) t.join();
+  });
   for (auto& p : parsed)
     for (auto& i : p.issues) ledger.issues.push_back(std::move(i));
   ledger.events = order_by_case(parsed);

@@ -1,12 +1,13 @@
 #include "report.hpp"
 
 #include <algorithm>
-#include <thread>
-#include <charconv>
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
+
+#include "parallel.hpp"
 
 namespace rma {
 
@@ -389,7 +390,8 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
   // Pass 1, on every core: each line's case, seq and recorded time from its first tokens;
   // events recorded after --as-of are left out (what the ledger knew then).
   std::atomic<std::size_t> next{0}, done{0};
-  auto scan = [&](bool report_progress) {
+  unsigned threads = worker_count();
+  on_threads(threads, [&](unsigned thread) {
     for (std::size_t i; (i = next.fetch_add(1)) < n;) {
       std::string problem;
       auto bytes = read_regular_file(root / files[i], problem);
@@ -408,15 +410,9 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
         });
       }
       std::size_t d = done.fetch_add(1) + 1;
-      if (report_progress && progress) progress(d, n);
+      if (thread == 0 && progress) progress(d, n);
     }
-  };
-  std::vector<std::thread> pool;
-  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(scan, false);
-  scan(true);
-  for (auto& t : pool) t.join();
-  pool.clear();
+  });
   std::vector<LineRef> all;
   for (std::size_t i = 0; i < n; ++i) {
     issues.insert(issues.end(), file_issues[i].begin(), file_issues[i].end());
@@ -439,7 +435,7 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
   std::vector<ReportCase> out(cases);
   std::atomic<std::size_t> next_case{0};
   constexpr std::size_t kBatch = 256;
-  auto work = [&] {
+  on_threads(threads, [&](unsigned) {
     std::vector<StoredEvent> events;
     std::vector<const StoredEvent*> group;
     for (std::size_t from; (from = next_case.fetch_add(kBatch)) < cases;)
@@ -456,10 +452,7 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
         for (const auto& e : events) group.push_back(&e);
         out[c] = report_case(view_case(replay_case(group), policies, o.as_of));
       }
-  };
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  });
   // A case whose every line failed to parse has no events and is not a case.
   out.erase(std::remove_if(out.begin(), out.end(), [](const ReportCase& r) { return r.c.id.empty(); }), out.end());
   return out;

@@ -163,7 +163,7 @@ bool map_segment(Segment& s, const fs::path& path) {
   auto size = static_cast<std::size_t>(st.st_size);
   Header h;
   std::memcpy(&h, map, sizeof h);
-  if (h.magic != kMagic || h.entries > size / sizeof(Entry) ||
+  if (h.magic != kMagic || h.entries > size / sizeof(Entry) || h.ids_bytes > size ||
       sizeof(Header) + h.entries * sizeof(Entry) + h.ids_bytes != size) {
     ::munmap(map, size);
     return false;
@@ -405,7 +405,7 @@ LedgerIndex::LedgerIndex(const fs::path& root) : root_(root), files_(list_ledger
 
 LedgerIndex::~LedgerIndex() = default;
 
-std::vector<StoredEvent> LedgerIndex::lookup(Kind kind, std::string_view value, bool all) const {
+std::vector<StoredEvent> LedgerIndex::lookup(Kind kind, std::string_view value, bool all, bool retried) const {
   std::vector<StoredEvent> out;
   std::uint64_t h = hash_of(kind, value);
   for (const auto& sp : segments_) {
@@ -417,14 +417,15 @@ std::vector<StoredEvent> LedgerIndex::lookup(Kind kind, std::string_view value, 
       auto e = read_entry(s, *it);
       if (!e) {
         // The file no longer holds the line the segment points at: it changed in a way its
-        // identity, size and tail did not show. Rebuild it and look again.
+        // identity, size and tail did not show. Rebuild it and look again, once.
+        if (retried)
+          throw Error(ErrorKind::system, s.rel, "changed while it was being read", "retry the command");
         struct stat st {};
-        std::vector<LedgerIssue> ignored;
-        if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, ignored) != Outcome::rebuilt) {
-          s.usable = false;
-          continue;
-        }
-        return lookup(kind, value, all);
+        std::vector<LedgerIssue> problems;
+        if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, problems) != Outcome::rebuilt)
+          throw Error(ErrorKind::bad_data, s.rel, problems.empty() ? std::string("cannot be read") : problems.front().message,
+                      "`rma check` lists every problem");
+        return lookup(kind, value, all, true);
       }
       if (matches(kind, e->event, value)) out.push_back(std::move(*e));
     }

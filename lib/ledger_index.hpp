@@ -65,7 +65,7 @@ class LedgerIndex {
   enum class Kind : std::uint32_t;
 
  private:
-  std::vector<StoredEvent> lookup(Kind kind, std::string_view value, bool all) const;
+  std::vector<StoredEvent> lookup(Kind kind, std::string_view value, bool all, bool retried = false) const;
 
   fs::path root_;
   std::vector<std::string> files_;

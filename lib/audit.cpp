@@ -64,26 +64,15 @@ GitResult git(const boost::filesystem::path& cwd, const std::vector<std::string>
   return r;
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    lines.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return lines;
-}
-
-std::vector<std::string> split_nul(const std::string& text) {
+// The parts of `text` between separators (a last separator ends the last part).
+std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    std::size_t z = text.find('\0', pos);
-    if (z == std::string::npos) z = text.size();
-    parts.push_back(text.substr(pos, z - pos));
-    pos = z + 1;
+    std::size_t end = text.find(separator, pos);
+    if (end == std::string::npos) end = text.size();
+    parts.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
   }
   return parts;
 }
@@ -116,7 +105,7 @@ AuditReport audit_history(const boost::filesystem::path& cwd, const std::string&
                 list.err.empty() ? "git does not know it" : list.err.substr(0, list.err.find('\n')),
                 "give revisions git knows, such as origin/main..HEAD");
   AuditReport report;
-  for (const auto& line : split_lines(list.out)) {
+  for (const auto& line : split(list.out, '\n')) {
     std::istringstream in(line);
     std::string commit, parent;
     in >> commit;
@@ -125,7 +114,7 @@ AuditReport audit_history(const boost::filesystem::path& cwd, const std::string&
     while (in >> parent) {
       GitResult diff = git(cwd, {"diff", "--no-renames", "--name-status", "-z", parent, commit, "--"});
       if (diff.status != 0) throw Error(ErrorKind::system, "git diff", diff.err, "check the repository with git fsck");
-      auto parts = split_nul(diff.out);
+      auto parts = split(diff.out, '\0');
       for (std::size_t i = 0; i + 1 < parts.size(); i += 2) {
         const std::string& status = parts[i];
         const std::string& path = parts[i + 1];
@@ -141,8 +130,8 @@ AuditReport audit_history(const boost::filesystem::path& cwd, const std::string&
         // The parent's committed lines must all still be there, in order: at the start of
         // the file for an ordinary commit, as a subsequence for a merge (a union merge
         // interleaves the two sides' appended lines after their common part).
-        auto old_lines = split_lines(*before);
-        auto new_lines = split_lines(*after);
+        auto old_lines = split(*before, '\n');
+        auto new_lines = split(*after, '\n');
         bool merge = line.find(' ') != line.rfind(' ');
         std::size_t j = 0;
         for (std::size_t k = 0; k < old_lines.size(); ++k) {

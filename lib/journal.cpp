@@ -57,36 +57,24 @@ Journal::Indexes& Journal::indexes() {
   return *indexes_;
 }
 
-const StoredEvent* Journal::found(std::optional<StoredEvent> e) {
-  if (!e) return nullptr;
-  found_.push_back(std::move(*e));
-  return &found_.back();
-}
-
 // The ledger first (its events come before this command's), then the staged events.
-const StoredEvent* Journal::find_key(const std::string& key) {
+const StoredEvent* Journal::find(std::optional<StoredEvent> (LedgerIndex::*in_index)(std::string_view) const,
+                                 std::unordered_map<std::string, const StoredEvent*> Indexes::*map,
+                                 const std::string& value) {
   if (index_)
-    if (const StoredEvent* e = found(index_->find_key(key))) return e;
-  auto& m = indexes().keys;
-  auto it = m.find(key);
+    if (auto e = ((*index_).*in_index)(value)) return &found_.emplace_back(std::move(*e));
+  auto& m = indexes().*map;
+  auto it = m.find(value);
   return it == m.end() ? nullptr : it->second;
 }
+
+const StoredEvent* Journal::find_key(const std::string& key) { return find(&LedgerIndex::find_key, &Indexes::keys, key); }
 
 const StoredEvent* Journal::find_refund_ref(const std::string& ref) {
-  if (index_)
-    if (const StoredEvent* e = found(index_->find_refund_ref(ref))) return e;
-  auto& m = indexes().refunds;
-  auto it = m.find(ref);
-  return it == m.end() ? nullptr : it->second;
+  return find(&LedgerIndex::find_refund_ref, &Indexes::refunds, ref);
 }
 
-const StoredEvent* Journal::find_ext(const std::string& ext) {
-  if (index_)
-    if (const StoredEvent* e = found(index_->find_ext(ext))) return e;
-  auto& m = indexes().exts;
-  auto it = m.find(ext);
-  return it == m.end() ? nullptr : it->second;
-}
+const StoredEvent* Journal::find_ext(const std::string& ext) { return find(&LedgerIndex::find_ext, &Indexes::exts, ext); }
 
 std::string Journal::next_case_id(const std::string& prefix, Instant opened) const {
   std::string day = date::format("%y%m%d", std::chrono::floor<date::days>(to_local(opened, zone_)));

@@ -102,7 +102,10 @@ class Journal {
   std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events
   Indexes& indexes();
   void index(const StoredEvent& e);
-  const StoredEvent* found(std::optional<StoredEvent> e);
+  // The ledger's event carrying `value` (through the index, or the whole-ledger map),
+  // else a staged one.
+  const StoredEvent* find(std::optional<StoredEvent> (LedgerIndex::*in_index)(std::string_view) const,
+                          std::unordered_map<std::string, const StoredEvent*> Indexes::*map, const std::string& value);
 };
 
 }  // namespace rma

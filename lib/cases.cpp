@@ -1,7 +1,6 @@
 #include "cases.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -274,17 +273,14 @@ std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Inst
   std::vector<std::size_t> starts = case_starts(ledger);
   std::size_t cases = starts.size() - 1;
   std::vector<CaseView> views(cases);
-  std::atomic<std::size_t> next{0};
-  constexpr std::size_t kBatch = 256;
-  on_threads(worker_count(), [&](unsigned) {
-    std::vector<const StoredEvent*> group;
-    for (std::size_t from; (from = next.fetch_add(kBatch)) < cases;)
-      for (std::size_t c = from; c < std::min(cases, from + kBatch); ++c) {
-        group.clear();
+  on_each(
+      cases,
+      [&](std::size_t c) {
+        std::vector<const StoredEvent*> group;
         for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(&ledger.events[j]);
         views[c] = view_case(replay_case(group), policies, now);
-      }
-  });
+      },
+      {}, kCasesPerBatch);
   return views;
 }
 

@@ -1,7 +1,6 @@
 #include "check.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <fmt/format.h>
 #include <map>
 
@@ -221,18 +220,16 @@ CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& p
   std::vector<std::string> data(n);
   std::vector<std::vector<LedgerIssue>> issues(n);
   std::vector<std::vector<CheckEvent>> events(n);
-  std::atomic<std::size_t> next{0}, done{0};
-  on_threads(worker_count(), [&](unsigned thread) {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      auto fi = static_cast<std::uint32_t>(i);
-      scan_file(root, files[i], data[i], issues[i], [&](ParsedLine&& parsed, std::string_view line, std::uint32_t line_no) {
-        events[i].push_back(check_event(parsed.event, token(line, 1), token(line, 3), line.substr(line.size() - 32),
-                                        line.substr(0, parsed.body_length), fi, line_no));
-      });
-      std::size_t d = done.fetch_add(1) + 1;
-      if (thread == 0 && progress) progress(d, n);
-    }
-  });
+  on_each(
+      n,
+      [&](std::size_t i) {
+        auto fi = static_cast<std::uint32_t>(i);
+        scan_file(root, files[i], data[i], issues[i], [&](ParsedLine&& parsed, std::string_view line, std::uint32_t line_no) {
+          events[i].push_back(check_event(parsed.event, token(line, 1), token(line, 3), line.substr(line.size() - 32),
+                                          line.substr(0, parsed.body_length), fi, line_no));
+        });
+      },
+      progress);
   std::vector<LedgerIssue> all_issues;
   std::vector<const CheckEvent*> all;
   for (std::size_t i = 0; i < n; ++i) {

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstring>
@@ -384,14 +383,14 @@ LedgerIndex::LedgerIndex(const fs::path& root) : root_(root), files_(list_ledger
     segments_[i]->file = static_cast<std::uint32_t>(i);
     segments_[i]->rel = files_[i];
   }
-  std::atomic<std::size_t> next{0};
   // A few files are quicker on one thread than the time it takes to start another.
-  on_threads(n > 8 ? worker_count() : 1, [&](unsigned) {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      outcomes[i] = bring_up_to_date(*segments_[i], root_, issues[i]);
-      segments_[i]->usable = outcomes[i] != Outcome::unusable;
-    }
-  });
+  on_each(
+      n,
+      [&](std::size_t i) {
+        outcomes[i] = bring_up_to_date(*segments_[i], root_, issues[i]);
+        segments_[i]->usable = outcomes[i] != Outcome::unusable;
+      },
+      {}, 1, n > 8 ? worker_count() : 1);
   for (std::size_t i = 0; i < n; ++i) {
     for (auto& issue : issues[i]) issues_.push_back(std::move(issue));
     if (outcomes[i] == Outcome::used) ++stats_.used;

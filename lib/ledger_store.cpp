@@ -9,7 +9,6 @@
 #include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstring>
-#include <atomic>
 #include <fmt/format.h>
 #include <thread>
 #include <unordered_map>
@@ -269,14 +268,7 @@ Ledger read_ledger(const fs::path& root, const ProgressFn& progress) {
   std::size_t n = ledger.files.size();
   std::vector<FileParse> parsed(n);
   // Files are independent: parse them on every core, then merge in file order.
-  std::atomic<std::size_t> next{0}, done{0};
-  on_threads(worker_count(), [&](unsigned thread) {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i));
-      std::size_t d = done.fetch_add(1) + 1;
-      if (thread == 0 && progress) progress(d, n);  // the calling thread reports as it helps
-    }
-  });
+  on_each(n, [&](std::size_t i) { parsed[i] = parse_file(root, ledger.files[i], static_cast<std::uint32_t>(i)); }, progress);
   for (auto& p : parsed)
     for (auto& i : p.issues) ledger.issues.push_back(std::move(i));
   ledger.events = order_by_case(parsed);

@@ -4,12 +4,18 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace rma {
+
+// Cases replayed by a thread before it takes more: enough to make taking them cheap, few
+// enough to share the tail of the work.
+inline constexpr std::size_t kCasesPerBatch = 256;
 
 // How many threads a reader uses: every core, at most eight.
 inline unsigned worker_count() { return std::clamp(std::thread::hardware_concurrency(), 1u, 8u); }
@@ -33,6 +39,23 @@ void on_threads(unsigned threads, Work&& work) {
   guarded(0);
   for (auto& t : pool) t.join();
   if (first) std::rethrow_exception(first);
+}
+
+// Runs work(i) for every i in [0, count) on `threads` threads, each taking the next
+// `batch` indices as it becomes free; the calling thread reports progress(done, count)
+// after each of its batches.
+template <class Work>
+void on_each(std::size_t count, Work&& work, const std::function<void(std::size_t, std::size_t)>& progress = {},
+             std::size_t batch = 1, unsigned threads = worker_count()) {
+  std::atomic<std::size_t> next{0}, done{0};
+  on_threads(threads, [&](unsigned thread) {
+    for (std::size_t from; (from = next.fetch_add(batch)) < count;) {
+      std::size_t to = std::min(count, from + batch);
+      for (std::size_t i = from; i < to; ++i) work(i);
+      std::size_t d = done.fetch_add(to - from) + (to - from);
+      if (thread == 0 && progress) progress(d, count);
+    }
+  });
 }
 
 }  // namespace rma

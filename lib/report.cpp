@@ -1,7 +1,6 @@
 #include "report.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -389,15 +388,15 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
   std::vector<std::vector<LineRef>> refs(n);
   // Pass 1, on every core: each line's case, seq and recorded time from its first tokens;
   // events recorded after --as-of are left out (what the ledger knew then).
-  std::atomic<std::size_t> next{0}, done{0};
-  unsigned threads = worker_count();
-  on_threads(threads, [&](unsigned thread) {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
-      std::string problem;
-      auto bytes = read_regular_file(root / files[i], problem);
-      if (!bytes) {
-        file_issues[i].push_back(unreadable_issue(files[i], problem));
-      } else {
+  on_each(
+      n,
+      [&](std::size_t i) {
+        std::string problem;
+        auto bytes = read_regular_file(root / files[i], problem);
+        if (!bytes) {
+          file_issues[i].push_back(unreadable_issue(files[i], problem));
+          return;
+        }
         data[i] = std::move(*bytes);
         each_line(data[i], files[i], file_issues[i], [&](std::string_view line, std::uint32_t line_no) {
           std::size_t a = line.find(' '), b = line.find(' ', a + 1), c = line.find(' ', b + 1);
@@ -408,11 +407,8 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
           if (recorded && *recorded > o.as_of) return;
           refs[i].push_back({line.substr(a + 1, b - a - 1), seq, static_cast<std::uint32_t>(i), line_no, line});
         });
-      }
-      std::size_t d = done.fetch_add(1) + 1;
-      if (thread == 0 && progress) progress(d, n);
-    }
-  });
+      },
+      progress);
   std::vector<LineRef> all;
   for (std::size_t i = 0; i < n; ++i) {
     issues.insert(issues.end(), file_issues[i].begin(), file_issues[i].end());
@@ -433,26 +429,21 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
   // report reads, and let the events go.
   std::size_t cases = starts.size() - 1;
   std::vector<ReportCase> out(cases);
-  std::atomic<std::size_t> next_case{0};
-  constexpr std::size_t kBatch = 256;
-  on_threads(threads, [&](unsigned) {
-    std::vector<StoredEvent> events;
-    std::vector<const StoredEvent*> group;
-    for (std::size_t from; (from = next_case.fetch_add(kBatch)) < cases;)
-      for (std::size_t c = from; c < std::min(cases, from + kBatch); ++c) {
-        events.clear();
+  on_each(
+      cases,
+      [&](std::size_t c) {
+        std::vector<StoredEvent> events;
         for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) {
           const LineRef& r = all[order[j]];
           auto parsed = parse_line(r.text);
-          if (auto* ok = std::get_if<ParsedLine>(&parsed))
-            events.push_back(stored_event(std::move(*ok), r.text, r.file, r.line));
+          if (auto* ok = std::get_if<ParsedLine>(&parsed)) events.push_back(stored_event(std::move(*ok), r.text, r.file, r.line));
         }
-        if (events.empty()) continue;
-        group.clear();
+        if (events.empty()) return;
+        std::vector<const StoredEvent*> group;
         for (const auto& e : events) group.push_back(&e);
         out[c] = report_case(view_case(replay_case(group), policies, o.as_of));
-      }
-  });
+      },
+      {}, kCasesPerBatch);
   // A case whose every line failed to parse has no events and is not a case.
   out.erase(std::remove_if(out.begin(), out.end(), [](const ReportCase& r) { return r.c.id.empty(); }), out.end());
   return out;

@@ -184,63 +184,49 @@ void unmap_segment(Segment& s) {
   s.ids = {};
 }
 
-// Parses complete lines of `text` (starting at byte `base` of the file, line `first_line`):
-// entries for a segment, or events for the appended part. Returns the bytes up to and
-// including the last LF; a torn tail becomes an issue.
+// Parses the complete lines of `text` (the file from byte `base`, line `first_line`, on):
+// entries for a segment, or events for the appended part; `covered` ends after the last
+// LF. A torn tail or a missing header becomes an issue.
 struct Scan {
   std::vector<Entry> entries;
   std::vector<StoredEvent> events;
   std::vector<std::string> ids;
   std::uint64_t covered = 0;
   std::uint64_t lines = 0;
-  std::optional<LedgerIssue> issue;
+  std::vector<LedgerIssue> issues;
 };
 
-Scan scan(std::string_view text, std::uint64_t base, std::uint64_t first_line, const Segment& s, bool keep_events) {
+Scan scan(std::string_view text, std::uint64_t base, std::uint32_t first_line, const Segment& s, bool keep_events) {
   Scan out;
-  std::uint64_t line_no = first_line - 1;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, (nl == std::string_view::npos ? text.size() : nl) - pos);
-    ++line_no;
-    if (nl == std::string_view::npos) {
-      out.issue = torn_tail_issue(s.rel, static_cast<std::uint32_t>(line_no), line);
-      --line_no;
-      break;
-    }
-    std::uint64_t offset = base + pos;
-    pos = nl + 1;
-    if (line_no == 1) {
-      if (line != kLedgerHeader) {
-        out.issue = not_a_ledger_issue(s.rel, line);
-        return out;
-      }
-      continue;
-    }
-    if (line.empty() || line[0] == '#') continue;
-    auto parsed = parse_line(line);
-    auto* ok = std::get_if<ParsedLine>(&parsed);
-    if (!ok) continue;  // `rma check` reports it
-    const Event& e = ok->event;
-    auto entry = [&](Kind kind, std::string_view value, std::uint32_t counter = 0) {
-      out.entries.push_back({hash_of(kind, value), offset, static_cast<std::uint32_t>(line.size()),
-                             static_cast<std::uint32_t>(line_no), static_cast<std::uint32_t>(kind), counter});
-    };
-    if (keep_events) {
-      out.events.push_back(stored_event(std::move(*ok), line, s.file, static_cast<std::uint32_t>(line_no)));
-      continue;
-    }
-    entry(Kind::case_id, e.case_id);
-    if (const std::string* key = e.find("key")) entry(Kind::key, *key);
-    if (e.action == "refund")
-      if (const std::string* ref = e.find("ref")) entry(Kind::ref, *ref);
-    if (e.action == "open")
-      if (const std::string* ext = e.find("ext")) entry(Kind::ext, *ext);
-    if (out.ids.empty() || out.ids.back() != e.case_id) out.ids.push_back(e.case_id);
-  }
-  out.covered = base + pos;
-  out.lines = line_no;
+  each_line(
+      text, s.rel, out.issues,
+      [&](std::string_view line, std::uint32_t line_no) {
+        auto parsed = parse_line(line);
+        auto* ok = std::get_if<ParsedLine>(&parsed);
+        if (!ok) return;  // `rma check` reports it
+        if (keep_events) {
+          out.events.push_back(stored_event(std::move(*ok), line, s.file, line_no));
+          return;
+        }
+        const Event& e = ok->event;
+        auto offset = base + static_cast<std::uint64_t>(line.data() - text.data());
+        auto entry = [&](Kind kind, std::string_view value) {
+          out.entries.push_back({hash_of(kind, value), offset, static_cast<std::uint32_t>(line.size()), line_no,
+                                 static_cast<std::uint32_t>(kind), 0});
+        };
+        entry(Kind::case_id, e.case_id);
+        if (const std::string* key = e.find("key")) entry(Kind::key, *key);
+        if (e.action == "refund")
+          if (const std::string* ref = e.find("ref")) entry(Kind::ref, *ref);
+        if (e.action == "open")
+          if (const std::string* ext = e.find("ext")) entry(Kind::ext, *ext);
+        if (out.ids.empty() || out.ids.back() != e.case_id) out.ids.push_back(e.case_id);
+      },
+      first_line);
+  std::size_t last_lf = text.rfind('\n');
+  std::size_t end = last_lf == std::string_view::npos ? 0 : last_lf + 1;
+  out.covered = base + end;
+  out.lines = first_line - 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
   if (!keep_events) {
     std::sort(out.ids.begin(), out.ids.end());
     out.ids.erase(std::unique(out.ids.begin(), out.ids.end()), out.ids.end());
@@ -289,8 +275,9 @@ Outcome rebuild(Segment& s, const fs::path& root, const struct stat& st, std::ve
     return Outcome::unusable;
   }
   Scan sc = scan(*data, 0, 1, s, false);
-  if (sc.issue) issues.push_back(*sc.issue);
-  if (sc.issue && sc.issue->kind == IssueKind::not_a_ledger) return Outcome::unusable;
+  issues.insert(issues.end(), sc.issues.begin(), sc.issues.end());
+  if (std::any_of(sc.issues.begin(), sc.issues.end(), [](const LedgerIssue& i) { return i.kind == IssueKind::not_a_ledger; }))
+    return Outcome::unusable;
   Header h{};
   h.magic = kMagic;
   h.dev = static_cast<std::uint64_t>(st.st_dev);
@@ -343,8 +330,8 @@ Outcome bring_up_to_date(Segment& s, const fs::path& root, std::vector<LedgerIss
   if (untouched) return Outcome::used;
   auto more = read_from(s.fd, h.size);
   if (!more) return rebuild(s, root, st, issues);
-  Scan sc = scan(*more, h.size, h.lines + 1, s, true);
-  if (sc.issue) issues.push_back(*sc.issue);
+  Scan sc = scan(*more, h.size, static_cast<std::uint32_t>(h.lines + 1), s, true);
+  issues.insert(issues.end(), sc.issues.begin(), sc.issues.end());
   s.appended = std::move(sc.events);
   return Outcome::extended;
 }

@@ -152,8 +152,8 @@ std::optional<std::string> read_regular_file(const fs::path& path, std::string& 
 }
 
 void each_line(std::string_view text, const std::string& rel, std::vector<LedgerIssue>& issues,
-               const std::function<void(std::string_view line, std::uint32_t line_no)>& on_line) {
-  std::uint32_t line_no = 0;
+               const std::function<void(std::string_view line, std::uint32_t line_no)>& on_line, std::uint32_t first_line) {
+  std::uint32_t line_no = first_line - 1;
   std::size_t pos = 0;
   while (pos < text.size()) {
     ++line_no;

@@ -74,10 +74,12 @@ LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_li
 std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem);
 
 // Calls `on_line` with each event line of a ledger file's bytes (not the header, blank
-// lines or comments) and its 1-based number; a missing header and a torn last line
-// become issues.
+// lines or comments; a view into `text`) and its 1-based number; a missing header and a
+// torn last line become issues. `text` may be the part of a file from line `first_line`
+// on; only line 1 is checked to be the header.
 void each_line(std::string_view text, const std::string& rel, std::vector<LedgerIssue>& issues,
-               const std::function<void(std::string_view line, std::uint32_t line_no)>& on_line);
+               const std::function<void(std::string_view line, std::uint32_t line_no)>& on_line,
+               std::uint32_t first_line = 1);
 
 // Reads one ledger file into `data` and calls `on_event` with each line that parses (the
 // line, a view into `data`, and its 1-based number). Problems become issues: a file that

@@ -169,14 +169,10 @@ CheckReport check_events(const std::vector<std::string>& files, const std::vecto
   std::vector<std::pair<std::string_view, std::uint32_t>> keys;
   keys.reserve(events.size());
   for (const auto* e : events) keys.emplace_back(e->case_id, e->seq);
-  std::vector<std::uint32_t> order = case_order(keys);
+  auto [order, starts] = case_order(keys);
+  report.cases = starts.size() - 1;
   // Cases are independent: check them on every core, in slices of whole cases, and keep
   // the findings in case order.
-  std::vector<std::size_t> starts;
-  for (std::size_t i = 0; i < order.size(); ++i)
-    if (i == 0 || events[order[i]]->case_id != events[order[i - 1]]->case_id) starts.push_back(i);
-  report.cases = starts.size();
-  starts.push_back(order.size());
   Files names{files};
   std::size_t slices = worker_count();
   std::vector<std::vector<Finding>> found(slices);

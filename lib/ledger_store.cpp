@@ -197,7 +197,7 @@ void scan_file(const fs::path& root, const std::string& rel, std::string& data, 
   });
 }
 
-std::vector<std::uint32_t> case_order(const std::vector<std::pair<std::string_view, std::uint32_t>>& keys) {
+CaseOrder case_order(const std::vector<std::pair<std::string_view, std::uint32_t>>& keys) {
   // Sorting the records themselves would compare case ids some twenty times each; instead
   // each distinct id is ranked once, the records are placed by rank (stably, so file and
   // line order stays), and only the records of each case are sorted by seq.
@@ -225,7 +225,7 @@ std::vector<std::uint32_t> case_order(const std::vector<std::pair<std::string_vi
   for (std::size_t r = 0; r < ids.size(); ++r)
     std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(start[r]), order.begin() + static_cast<std::ptrdiff_t>(start[r + 1]),
                      [&](std::uint32_t a, std::uint32_t b) { return keys[a].second < keys[b].second; });
-  return order;
+  return {std::move(order), std::move(start)};
 }
 
 namespace {
@@ -256,7 +256,7 @@ std::vector<StoredEvent> order_by_case(std::vector<FileParse>& parsed) {
     }
   std::vector<StoredEvent> out;
   out.reserve(all.size());
-  for (std::uint32_t i : case_order(keys)) out.push_back(std::move(*all[i]));
+  for (std::uint32_t i : case_order(keys).order) out.push_back(std::move(*all[i]));
   return out;
 }
 

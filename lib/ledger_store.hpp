@@ -88,8 +88,12 @@ void scan_file(const fs::path& root, const std::string& rel, std::string& data, 
                const std::function<void(ParsedLine&&, std::string_view line, std::uint32_t line_no)>& on_event);
 
 // The order of records by (case id, seq), records of one case and seq keeping the order
-// they came in: indices into `keys`, which holds each record's case id and seq.
-std::vector<std::uint32_t> case_order(const std::vector<std::pair<std::string_view, std::uint32_t>>& keys);
+// they came in, for `keys` holding each record's case id and seq.
+struct CaseOrder {
+  std::vector<std::uint32_t> order;  // indices into keys
+  std::vector<std::size_t> starts;   // where each case begins in `order`; then order.size()
+};
+CaseOrder case_order(const std::vector<std::pair<std::string_view, std::uint32_t>>& keys);
 
 // Workspace-relative paths of every ledger file (ledger/*/*.rma), sorted.
 std::vector<std::string> list_ledger_files(const fs::path& root);

@@ -418,12 +418,8 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
   std::vector<std::pair<std::string_view, std::uint32_t>> keys;
   keys.reserve(all.size());
   for (const auto& r : all) keys.emplace_back(r.case_id, r.seq);
-  std::vector<std::uint32_t> order = case_order(keys);
+  auto [order, starts] = case_order(keys);
   keys = {};
-  std::vector<std::size_t> starts;
-  for (std::size_t i = 0; i < order.size(); ++i)
-    if (i == 0 || all[order[i]].case_id != all[order[i - 1]].case_id) starts.push_back(i);
-  starts.push_back(order.size());
 
   // Pass 2, on every core: parse each case's lines, replay and judge it, keep what the
   // report reads, and let the events go.

@@ -169,7 +169,10 @@ CheckReport check_events(const std::vector<std::string>& files, const std::vecto
   std::vector<std::pair<std::string_view, std::uint32_t>> keys;
   keys.reserve(events.size());
   for (const auto* e : events) keys.emplace_back(e->case_id, e->seq);
-  auto [order, starts] = case_order(keys);
+  // Named, not a structured binding: lambdas below use them (clang 14 cannot capture bindings).
+  CaseOrder sorted = case_order(keys);
+  const auto& order = sorted.order;
+  const auto& starts = sorted.starts;
   report.cases = starts.size() - 1;
   // Cases are independent: check them on every core, in slices of whole cases, and keep
   // the findings in case order.

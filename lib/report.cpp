@@ -418,7 +418,10 @@ std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCach
   std::vector<std::pair<std::string_view, std::uint32_t>> keys;
   keys.reserve(all.size());
   for (const auto& r : all) keys.emplace_back(r.case_id, r.seq);
-  auto [order, starts] = case_order(keys);
+  // Named, not a structured binding: lambdas below use them (clang 14 cannot capture bindings).
+  CaseOrder sorted = case_order(keys);
+  const auto& order = sorted.order;
+  const auto& starts = sorted.starts;
   keys = {};
 
   // Pass 2, on every core: parse each case's lines, replay and judge it, keep what the

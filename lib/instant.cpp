@@ -30,14 +30,26 @@ std::string offset_text(seconds offset) {
   return fmt::format("{}{:02}:{:02}", sign, total / 3600, (total % 3600) / 60);
 }
 
+// "2026-11-23" and "2026-11-23T10:00:00" of a whole second; date::format goes through
+// iostreams and a locale, ten times slower, and reports write these by the hundred thousand.
+std::string date_text(date::local_days day) {
+  date::year_month_day ymd{day};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
+}
+std::string date_time_text(date::local_seconds t) {
+  auto day = floor<date::days>(t);
+  date::hh_mm_ss<seconds> tod{t - day};
+  return fmt::format("{}T{:02}:{:02}:{:02}", date_text(day), tod.hours().count(), tod.minutes().count(), tod.seconds().count());
+}
+
 }  // namespace
 
 std::string format_rfc3339(Instant t, Zone zone) {
   auto info = zone->get_info(floor<seconds>(t));
   LocalTime local{t.time_since_epoch() + info.offset};
-  std::string body = (t.time_since_epoch() % 1000).count() == 0
-                         ? date::format("%FT%T", floor<seconds>(local))
-                         : date::format("%FT%T", local);
+  std::string body = (t.time_since_epoch() % 1000).count() == 0 ? date_time_text(floor<seconds>(local))
+                                                                 : date::format("%FT%T", local);
   return body + offset_text(info.offset);
 }
 
@@ -51,7 +63,7 @@ std::string format_human(Instant t, Zone zone) {
 }
 
 std::string format_date(Instant t, Zone zone) {
-  return date::format("%F", floor<date::days>(to_local(t, zone)));
+  return date_text(floor<date::days>(to_local(t, zone)));
 }
 
 LocalTime to_local(Instant t, Zone zone) {

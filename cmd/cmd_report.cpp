@@ -46,17 +46,20 @@ void setup_report(CLI::App& sub, Context& ctx) {
     PolicyCache policies(ctx.root(), &current);
     std::vector<LedgerIssue> issues;
     Progress progress(ctx, "reading ledger files");
-    nlohmann::json r = report_from_files(ctx.root(), policies, o, zone, issues, progress.fn());
+    Report report = report_from_files(ctx.root(), policies, o, zone, issues, progress.fn());
     progress.done();
     ctx.warn_torn(issues);
     const std::string& format = ctx.options.json ? std::string("json") : ctx.options.format;
-    if (format == "json") fmt::print("{}\n", r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
-    else if (format == "csv") fmt::print("{}", report_csv(r));
-    else if (format == "html") fmt::print("{}", report_html(r, "rma report, as of " + format_human(o.as_of, zone)));
-    else fmt::print("{}", report_text(r, ctx.color_stdout(), terminal_width()));
-    if (f->fail_on == "breach" && r["fail_on"]["breaches"].get<std::size_t>() > 0) {
-      fmt::print(stderr, "rma: report: {} SLA breach{} found (--fail-on breach)\n", r["fail_on"]["breaches"].get<std::size_t>(),
-                 r["fail_on"]["breaches"].get<std::size_t>() == 1 ? "" : "es");
+    if (format == "json") {
+      report.write_json(stdout);
+    } else {
+      nlohmann::json r = report.document();
+      if (format == "csv") fmt::print("{}", report_csv(r));
+      else if (format == "html") fmt::print("{}", report_html(r, "rma report, as of " + format_human(o.as_of, zone)));
+      else fmt::print("{}", report_text(r, ctx.color_stdout(), terminal_width()));
+    }
+    if (std::size_t breaches = report.fail_on_breaches(); f->fail_on == "breach" && breaches > 0) {
+      fmt::print(stderr, "rma: report: {} SLA breach{} found (--fail-on breach)\n", breaches, breaches == 1 ? "" : "es");
       ctx.exit_code = 1;
     }
   });

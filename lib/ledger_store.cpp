@@ -46,24 +46,23 @@ bool is_month_folder(const std::string& name) {
          std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
 }
 
-// Reads the rest of an open file.
-std::optional<std::string> read_all(int fd, std::size_t expected, std::string& problem) {
-  std::string data;
-  data.resize(expected);
+// Reads the rest of an open file into `data`, up to `limit` bytes.
+bool read_all(int fd, std::size_t expected, std::string& data, std::string& problem, std::size_t limit = SIZE_MAX) {
+  data.resize(std::min(expected, limit));
   std::size_t got = 0;
-  while (true) {
-    if (got == data.size()) data.resize(data.size() + 65536);  // grew while we read
+  while (got < limit) {
+    if (got == data.size()) data.resize(std::min(limit, data.size() + 65536));  // grew while we read
     ssize_t n = ::read(fd, data.data() + got, data.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       problem = std::strerror(errno);
-      return std::nullopt;
+      return false;
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
   data.resize(got);
-  return data;
+  return true;
 }
 
 void fsync_dir(const fs::path& dir) {
@@ -140,15 +139,24 @@ std::string ledger_file_for(std::string_view site, std::string_view month) {
   return fmt::format("ledger/{}/{}.rma", month, site);
 }
 
-std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem) {
+bool read_regular_file(const fs::path& path, std::string& data, std::string& problem, FileIdentity* identity,
+                       std::size_t limit) {
   Fd fd(open_regular_file(path, problem));
-  if (!fd.ok()) return std::nullopt;
+  if (!fd.ok()) return false;
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
     problem = std::strerror(errno);
-    return std::nullopt;
+    return false;
   }
-  return read_all(fd.get(), static_cast<std::size_t>(st.st_size), problem);
+  if (!read_all(fd.get(), static_cast<std::size_t>(st.st_size), data, problem, limit)) return false;
+  if (identity) *identity = {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino), data.size()};
+  return true;
+}
+
+std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem) {
+  std::string data;
+  if (!read_regular_file(path, data, problem)) return std::nullopt;
+  return data;
 }
 
 void each_line(std::string_view text, const std::string& rel, std::vector<LedgerIssue>& issues,

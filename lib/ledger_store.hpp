@@ -73,6 +73,18 @@ LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_li
 // nullopt with `problem` set otherwise.
 std::optional<std::string> read_regular_file(const fs::path& path, std::string& problem);
 
+// Which file a reader read (device and inode), and how many bytes it got.
+struct FileIdentity {
+  std::uint64_t dev = 0, ino = 0;
+  std::size_t size = 0;
+  bool same_file(const FileIdentity& other) const { return dev == other.dev && ino == other.ino; }
+};
+
+// The same into `data`, reusing its storage, up to `limit` bytes; false with `problem`
+// set when the file cannot be read.
+bool read_regular_file(const fs::path& path, std::string& data, std::string& problem, FileIdentity* identity = nullptr,
+                       std::size_t limit = SIZE_MAX);
+
 // Calls `on_line` with each event line of a ledger file's bytes (not the header, blank
 // lines or comments; a view into `text`) and its 1-based number; a missing header and a
 // torn last line become issues. `text` may be the part of a file from line `first_line`

@@ -9,6 +9,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace rma {
@@ -42,8 +43,9 @@ void on_threads(unsigned threads, Work&& work) {
 }
 
 // Runs work(i) for every i in [0, count) on `threads` threads, each taking the next
-// `batch` indices as it becomes free; the calling thread reports progress(done, count)
-// after each of its batches.
+// `batch` indices as it becomes free, in order; the calling thread reports
+// progress(done, count) after each of its batches. work(i, thread) is told which thread
+// (0 ... threads - 1) runs it, for state of its own.
 template <class Work>
 void on_each(std::size_t count, Work&& work, const std::function<void(std::size_t, std::size_t)>& progress = {},
              std::size_t batch = 1, unsigned threads = worker_count()) {
@@ -51,7 +53,10 @@ void on_each(std::size_t count, Work&& work, const std::function<void(std::size_
   on_threads(threads, [&](unsigned thread) {
     for (std::size_t from; (from = next.fetch_add(batch)) < count;) {
       std::size_t to = std::min(count, from + batch);
-      for (std::size_t i = from; i < to; ++i) work(i);
+      for (std::size_t i = from; i < to; ++i) {
+        if constexpr (std::is_invocable_v<Work&, std::size_t, unsigned>) work(i, thread);
+        else work(i);
+      }
       std::size_t d = done.fetch_add(to - from) + (to - from);
       if (thread == 0 && progress) progress(d, count);
     }

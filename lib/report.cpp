@@ -1,10 +1,16 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 
 #include "parallel.hpp"
 
@@ -91,79 +97,240 @@ std::string group_of(const Case& c, const std::string& by, Zone zone) {
 
 }  // namespace
 
-json build_report(const std::vector<ReportCase>& views, const ReportOptions& o, Zone zone) {
-  Instant now = o.as_of;
+namespace {
 
+// What the report counts, a case at a time. Tallies of parts of the ledger merge, so
+// every thread keeps its own; nothing depends on the order cases arrive in.
+class Tally {
+ public:
+  Tally(const ReportOptions& o, Zone zone) : o_(&o), zone_(zone) {
+    for (const auto& [name, limit] : kAgeBuckets) aging_[name] = 0;
+  }
+
+  // `v`'s events must still be there.
+  void add(const CaseView& v);
+  void merge(Tally&& other);
+  Report finish() &&;
+
+ private:
+  struct Group {
+    std::size_t opened = 0, open = 0, closed = 0, breaches = 0, scored = 0;
+    std::int64_t score_total = 0;
+    Sums refunded;
+  };
+  static inline const std::vector<std::pair<std::string, double>> kAgeBuckets = {
+      {"<1d", 1}, {"1-3d", 3}, {"3-7d", 7}, {"7-14d", 14}, {"14-30d", 30}, {">30d", 1e9}};
+
+  const ReportOptions* o_;
+  Zone zone_;
+  std::size_t cases_ = 0, opened_ = 0, closed_ = 0, open_now_ = 0;
+  std::map<std::string, std::map<std::string, std::size_t>> open_by_state_kind_;
+  std::map<std::string, std::map<std::string, std::size_t>> sla_counts_;
+  std::vector<ReportBreach> breaches_;
+  std::map<const Policy*, Instant> horizons_;  // now + 24 business hours, per calendar
+  std::size_t fail_breaches_ = 0;
+  std::map<std::string, std::size_t> aging_;
+  std::map<std::string, std::size_t> reasons_, categories_, products_;
+  struct Cost {
+    std::map<std::string, Sums> refunds, freight, scrap;  // per reason, or per SKU
+  } by_reason_, by_sku_;
+  std::vector<double> open_to_close_, open_to_refund_;
+  std::size_t closed_cases_ = 0, scored_ = 0;
+  std::map<int, std::size_t> distribution_;
+  std::int64_t score_total_ = 0;
+  std::map<std::pair<std::string, std::string>, std::pair<std::size_t, Money>> by_method_;
+  std::map<std::string, Sums> by_day_;
+  std::map<std::string, Group> groups_;
+};
+
+void Tally::add(const CaseView& v) {
+  const ReportOptions& o = *o_;
+  const Instant now = o.as_of;
+  const Case& c = v.c;
+  ++cases_;
+
+  // summary
+  bool case_in_period = in_period(c.opened, o);
+  if (case_in_period) ++opened_;
+  std::optional<Instant> first_close;
+  for (const auto* e : c.events)
+    if (e->event.action == "close") {
+      if (!first_close) first_close = e->when;
+      if (in_period(e->when, o)) ++closed_;
+    }
+  if (c.is_open()) {
+    ++open_now_;
+    ++open_by_state_kind_[state_name(c.state)][kind_name(c.kind)];
+  }
+
+  // SLA compliance and breaches
+  for (std::size_t i = 0; i < v.slas.size(); ++i) {
+    const SlaStatus& s = v.slas[i];
+    bool counted = case_in_period || (!s.stop && c.is_open());
+    if (!counted) continue;
+    auto& row = sla_counts_[s.target];
+    ++row[sla_state_name(s.state)];
+    if (s.state == SlaState::running && v.policy) {
+      auto h = horizons_.find(v.policy);
+      if (h == horizons_.end())
+        h = horizons_.emplace(v.policy, v.policy->calendar.add_business_time(now, std::chrono::hours(24))).first;
+      if (s.due.at <= h->second) ++row["at_risk"];
+    }
+    if (s.state == SlaState::breached) {
+      bool happened_in_period = in_period(s.due.at, o) && s.due.at <= now;
+      if ((!s.stop && c.is_open()) || happened_in_period) ++fail_breaches_;
+      breaches_.push_back({c.id, s.target, s.due.last(), s.stop, hours_of(s.late), c.state, i});
+    }
+  }
+
+  // aging of open cases
+  if (c.is_open()) {
+    double days = static_cast<double>((now - c.opened).count()) / 86400000.0;
+    for (const auto& [name, limit] : kAgeBuckets)
+      if (days < limit) {
+        ++aging_[name];
+        break;
+      }
+  }
+
+  // reasons, categories, products; cost; cycle times; satisfaction
+  if (case_in_period) {
+    ++reasons_[c.reason];
+    if (!c.category.empty()) ++categories_[c.category];
+    if (!c.sku.empty()) ++products_[c.sku];
+    std::string sku = c.sku.empty() ? "(none)" : c.sku;
+    if (!c.refunded.is_zero()) {
+      by_reason_.refunds[c.reason].add(c.currency, c.refunded);
+      by_sku_.refunds[sku].add(c.currency, c.refunded);
+    }
+    if (!c.freight_cost.is_zero()) {
+      by_reason_.freight[c.reason].add(c.currency, c.freight_cost);
+      by_sku_.freight[sku].add(c.currency, c.freight_cost);
+    }
+    if (c.disposition == "scrap" && c.paid && c.qty > 0) {
+      Money scrapped = Money::from_minor(c.paid->minor() * c.received_qty / c.qty, c.paid->digits());
+      by_reason_.scrap[c.reason].add(c.currency, scrapped);
+      by_sku_.scrap[sku].add(c.currency, scrapped);
+    }
+    if (first_close) open_to_close_.push_back(hours_of(*first_close - c.opened));
+    // The refund that first completed the amount owed ends the open -> refund cycle.
+    if (!c.completing_refunds.empty()) open_to_refund_.push_back(hours_of(c.completing_refunds.front()->when - c.opened));
+    if (c.state == State::closed) {
+      ++closed_cases_;
+      if (c.satisfaction) {
+        ++scored_;
+        ++distribution_[static_cast<int>(*c.satisfaction)];
+        score_total_ += *c.satisfaction;
+      }
+    }
+  }
+
+  // refunds by method and currency, and by day (for the chart)
+  for (const auto& r : c.refunds) {
+    if (!in_period(r.when, o)) continue;
+    std::string cur = r.currency.empty() ? c.currency : r.currency;
+    std::string method = r.method.empty() ? "original" : r.method;
+    auto key = std::make_pair(method, cur);
+    auto it = by_method_.find(key);
+    if (it == by_method_.end()) by_method_.emplace(key, std::make_pair(std::size_t{1}, r.amount));
+    else {
+      ++it->second.first;
+      it->second.second += r.amount;
+    }
+    by_day_[format_date(r.when, zone_)].add(cur, r.amount);
+  }
+
+  // groups
+  if (!o.group_by.empty()) {
+    Group& g = groups_[group_of(c, o.group_by, zone_)];
+    if (case_in_period) ++g.opened;
+    if (c.is_open()) ++g.open;
+    if (c.state == State::closed && case_in_period) {
+      ++g.closed;
+      if (c.satisfaction) {
+        ++g.scored;
+        g.score_total += *c.satisfaction;
+      }
+    }
+    for (const auto& s : v.slas)
+      if (s.state == SlaState::breached && (case_in_period || (!s.stop && c.is_open()))) ++g.breaches;
+    for (const auto& r : c.refunds)
+      if (in_period(r.when, o)) g.refunded.add(c.currency, r.amount);
+  }
+}
+
+void Tally::merge(Tally&& t) {
+  auto add_counts = [](auto& into, const auto& from) {
+    for (const auto& [k, n] : from) into[k] += n;
+  };
+  auto add_sums = [](std::map<std::string, Sums>& into, const std::map<std::string, Sums>& from) {
+    for (const auto& [k, sums] : from)
+      for (const auto& [cur, m] : sums.by_currency) into[k].add(cur, m);
+  };
+  auto append = [](auto& into, auto& from) {
+    into.insert(into.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  };
+  cases_ += t.cases_;
+  opened_ += t.opened_;
+  closed_ += t.closed_;
+  open_now_ += t.open_now_;
+  for (const auto& [state, kinds] : t.open_by_state_kind_) add_counts(open_by_state_kind_[state], kinds);
+  for (const auto& [target, row] : t.sla_counts_) add_counts(sla_counts_[target], row);
+  append(breaches_, t.breaches_);
+  fail_breaches_ += t.fail_breaches_;
+  add_counts(aging_, t.aging_);
+  add_counts(reasons_, t.reasons_);
+  add_counts(categories_, t.categories_);
+  add_counts(products_, t.products_);
+  for (auto [into, from] : {std::pair{&by_reason_, &t.by_reason_}, std::pair{&by_sku_, &t.by_sku_}}) {
+    add_sums(into->refunds, from->refunds);
+    add_sums(into->freight, from->freight);
+    add_sums(into->scrap, from->scrap);
+  }
+  append(open_to_close_, t.open_to_close_);
+  append(open_to_refund_, t.open_to_refund_);
+  closed_cases_ += t.closed_cases_;
+  scored_ += t.scored_;
+  add_counts(distribution_, t.distribution_);
+  score_total_ += t.score_total_;
+  for (const auto& [key, value] : t.by_method_) {
+    auto it = by_method_.find(key);
+    if (it == by_method_.end()) by_method_.emplace(key, value);
+    else {
+      it->second.first += value.first;
+      it->second.second += value.second;
+    }
+  }
+  add_sums(by_day_, t.by_day_);
+  for (const auto& [key, from] : t.groups_) {
+    Group& g = groups_[key];
+    g.opened += from.opened;
+    g.open += from.open;
+    g.closed += from.closed;
+    g.breaches += from.breaches;
+    g.scored += from.scored;
+    g.score_total += from.score_total;
+    for (const auto& [cur, m] : from.refunded.by_currency) g.refunded.add(cur, m);
+  }
+}
+
+Report Tally::finish() && {
+  const ReportOptions& o = *o_;
   json report;
-  report["period"] = {{"since", o.since ? json(format_rfc3339(*o.since, zone)) : json(nullptr)},
-                      {"until", o.until ? json(format_rfc3339(*o.until, zone)) : json(nullptr)},
-                      {"as_of", format_rfc3339(o.as_of, zone)},
+  report["period"] = {{"since", o.since ? json(format_rfc3339(*o.since, zone_)) : json(nullptr)},
+                      {"until", o.until ? json(format_rfc3339(*o.until, zone_)) : json(nullptr)},
+                      {"as_of", format_rfc3339(o.as_of, zone_)},
                       {"group_by", o.group_by.empty() ? json(nullptr) : json(o.group_by)}};
 
-  // --- summary -----------------------------------------------------------------------
-  std::map<std::string, std::map<std::string, std::size_t>> open_by_state_kind;
-  std::size_t opened = 0, closed = 0, open_now = 0;
-  for (const auto& v : views) {
-    const Case& c = v.c;
-    if (in_period(c.opened, o)) ++opened;
-    for (Instant t : v.closes)
-      if (in_period(t, o)) ++closed;
-    if (c.is_open()) {
-      ++open_now;
-      ++open_by_state_kind[state_name(c.state)][kind_name(c.kind)];
-    }
-  }
   json by_state = json::object();
-  for (const auto& [state, kinds] : open_by_state_kind) by_state[state] = kinds;
-  report["summary"] = {{"cases", views.size()}, {"open", open_now}, {"opened_in_period", opened}, {"closed_in_period", closed},
+  for (const auto& [state, kinds] : open_by_state_kind_) by_state[state] = kinds;
+  report["summary"] = {{"cases", cases_}, {"open", open_now_}, {"opened_in_period", opened_}, {"closed_in_period", closed_},
                        {"open_by_state_and_kind", by_state}};
 
-  // --- SLA compliance and breaches ------------------------------------------------------
-  std::map<std::string, std::map<std::string, std::size_t>> sla_counts;
-  struct Breach {
-    const ReportCase* v;
-    const SlaStatus* s;
-    double late_hours;
-  };
-  std::vector<Breach> breach_list;
-  std::map<const Policy*, Instant> horizons;  // now + 24 business hours, per calendar
-  std::size_t fail_breaches = 0;
-  for (const auto& v : views) {
-    bool case_in_period = in_period(v.c.opened, o);
-    for (const auto& s : v.slas) {
-      bool counted = case_in_period || (!s.stop && v.c.is_open());
-      if (!counted) continue;
-      auto& row = sla_counts[s.target];
-      ++row[sla_state_name(s.state)];
-      if (s.state == SlaState::running && v.policy) {
-        auto h = horizons.find(v.policy);
-        if (h == horizons.end())
-          h = horizons.emplace(v.policy, v.policy->calendar.add_business_time(now, std::chrono::hours(24))).first;
-        if (s.due.at <= h->second) ++row["at_risk"];
-      }
-      if (s.state == SlaState::breached) {
-        bool happened_in_period = in_period(s.due.at, o) && s.due.at <= now;
-        if ((!s.stop && v.c.is_open()) || happened_in_period) ++fail_breaches;
-        breach_list.push_back({&v, &s, hours_of(s.late)});
-      }
-    }
-  }
-  // Latest first; ties in case and target order (the order they were found in).
-  std::stable_sort(breach_list.begin(), breach_list.end(),
-                   [](const Breach& a, const Breach& b) { return a.late_hours > b.late_hours; });
-  json breaches = json::array();
-  for (const auto& [v, s, late] : breach_list)
-    breaches.push_back({{"case", v->c.id},
-                        {"target", s->target},
-                        {"due", format_rfc3339(s->due.last(), zone)},
-                        {"stopped", s->stop ? json(format_rfc3339(*s->stop, zone)) : json(nullptr)},
-                        {"late_hours", late},
-                        {"still_running", !s->stop},
-                        {"state", state_name(v->c.state)}});
   json sla = json::array();
   for (const char* target : kSlaTargets) {
-    auto it = sla_counts.find(target);
-    if (it == sla_counts.end()) continue;
+    auto it = sla_counts_.find(target);
+    if (it == sla_counts_.end()) continue;
     auto n = [&](const char* k) { return it->second.contains(k) ? it->second.at(k) : 0; };
     std::size_t judged = n("met") + n("breached");
     sla.push_back({{"target", target},
@@ -176,72 +343,24 @@ json build_report(const std::vector<ReportCase>& views, const ReportOptions& o, 
                                          : json(nullptr)}});
   }
   report["sla"] = sla;
-  report["breaches"] = breaches;
-  report["fail_on"] = {{"breaches", fail_breaches}};
+  // Latest first; ties in case and clock order.
+  std::sort(breaches_.begin(), breaches_.end(), [](const ReportBreach& a, const ReportBreach& b) {
+    if (a.late_hours != b.late_hours) return a.late_hours > b.late_hours;
+    if (a.case_id != b.case_id) return a.case_id < b.case_id;
+    return a.clock < b.clock;
+  });
+  report["breaches"] = json::array();
+  report["fail_on"] = {{"breaches", fail_breaches_}};
 
-  // --- aging of open cases ----------------------------------------------------------------
-  const std::vector<std::pair<std::string, double>> buckets = {{"<1d", 1}, {"1-3d", 3}, {"3-7d", 7}, {"7-14d", 14}, {"14-30d", 30}, {">30d", 1e9}};
-  std::map<std::string, std::size_t> aging;
-  for (const auto& [name, limit] : buckets) aging[name] = 0;
-  for (const auto& v : views) {
-    if (!v.c.is_open()) continue;
-    double days = static_cast<double>((now - v.c.opened).count()) / 86400000.0;
-    for (const auto& [name, limit] : buckets)
-      if (days < limit) {
-        ++aging[name];
-        break;
-      }
-  }
   json aging_json = json::array();
-  for (const auto& [name, limit] : buckets) aging_json.push_back({{"bucket", name}, {"open", aging[name]}});
+  for (const auto& [name, limit] : kAgeBuckets) aging_json.push_back({{"bucket", name}, {"open", aging_[name]}});
   report["aging"] = aging_json;
 
-  // --- reasons, categories, products; cost; cycle times; satisfaction --------------------
-  std::map<std::string, std::size_t> reasons, categories, products;
-  std::map<std::string, Sums> cost_refunds_by_reason, cost_freight_by_reason, cost_scrap_by_reason;
-  std::map<std::string, Sums> cost_refunds_by_sku, cost_freight_by_sku, cost_scrap_by_sku;
-  std::vector<double> open_to_close, open_to_refund;
-  std::size_t closed_cases = 0, scored = 0;
-  std::map<int, std::size_t> distribution;
-  std::int64_t score_total = 0;
-  for (const auto& v : views) {
-    const Case& c = v.c;
-    if (!in_period(c.opened, o)) continue;
-    ++reasons[c.reason];
-    if (!c.category.empty()) ++categories[c.category];
-    if (!c.sku.empty()) ++products[c.sku];
-    std::string sku = c.sku.empty() ? "(none)" : c.sku;
-    if (!c.refunded.is_zero()) {
-      cost_refunds_by_reason[c.reason].add(c.currency, c.refunded);
-      cost_refunds_by_sku[sku].add(c.currency, c.refunded);
-    }
-    if (!c.freight_cost.is_zero()) {
-      cost_freight_by_reason[c.reason].add(c.currency, c.freight_cost);
-      cost_freight_by_sku[sku].add(c.currency, c.freight_cost);
-    }
-    if (c.disposition == "scrap" && c.paid && c.qty > 0) {
-      Money scrapped = Money::from_minor(c.paid->minor() * c.received_qty / c.qty, c.paid->digits());
-      cost_scrap_by_reason[c.reason].add(c.currency, scrapped);
-      cost_scrap_by_sku[sku].add(c.currency, scrapped);
-    }
-    // cycle times
-    if (!v.closes.empty()) open_to_close.push_back(hours_of(v.closes.front() - c.opened));
-    if (v.refund_done) open_to_refund.push_back(hours_of(*v.refund_done - c.opened));
-    if (c.state == State::closed) {
-      ++closed_cases;
-      if (c.satisfaction) {
-        ++scored;
-        ++distribution[static_cast<int>(*c.satisfaction)];
-        score_total += *c.satisfaction;
-      }
-    }
-  }
-  report["reasons"] = pareto(reasons);
-  report["categories"] = pareto(categories);
-  report["products"] = pareto(products);
+  report["reasons"] = pareto(reasons_);
+  report["categories"] = pareto(categories_);
+  report["products"] = pareto(products_);
 
-  auto cost_rows = [](const std::map<std::string, Sums>& refunds, const std::map<std::string, Sums>& freight,
-                      const std::map<std::string, Sums>& scrap) {
+  auto cost_rows = [](const Cost& cost) {
     std::map<std::string, std::map<std::string, std::array<Money, 3>>> rows;  // key -> currency -> parts
     auto fold = [&](const std::map<std::string, Sums>& part, std::size_t index) {
       for (const auto& [key, sums] : part)
@@ -252,9 +371,9 @@ json build_report(const std::vector<ReportCase>& views, const ReportOptions& o, 
           cell[index] += m;
         }
     };
-    fold(refunds, 0);
-    fold(freight, 1);
-    fold(scrap, 2);
+    fold(cost.refunds, 0);
+    fold(cost.freight, 1);
+    fold(cost.scrap, 2);
     json out = json::array();
     for (const auto& [key, currencies] : rows)
       for (const auto& [cur, parts] : currencies)
@@ -269,70 +388,28 @@ json build_report(const std::vector<ReportCase>& views, const ReportOptions& o, 
     });
     return out;
   };
-  report["cost"] = {{"by_reason", cost_rows(cost_refunds_by_reason, cost_freight_by_reason, cost_scrap_by_reason)},
-                    {"by_product", cost_rows(cost_refunds_by_sku, cost_freight_by_sku, cost_scrap_by_sku)}};
-  report["cycle_times"] = {{"open_to_close", stats(open_to_close)}, {"open_to_refund", stats(open_to_refund)}};
+  report["cost"] = {{"by_reason", cost_rows(by_reason_)}, {"by_product", cost_rows(by_sku_)}};
+  report["cycle_times"] = {{"open_to_close", stats(std::move(open_to_close_))}, {"open_to_refund", stats(std::move(open_to_refund_))}};
   json dist = json::object();
-  for (int s = 1; s <= 5; ++s) dist[std::to_string(s)] = distribution[s];
+  for (int s = 1; s <= 5; ++s) dist[std::to_string(s)] = distribution_[s];
   report["satisfaction"] = {
-      {"closed", closed_cases},
-      {"scored", scored},
-      {"response_rate", closed_cases ? json(std::round(1000.0 * static_cast<double>(scored) / static_cast<double>(closed_cases)) / 10.0) : json(nullptr)},
-      {"mean", scored ? json(std::round(100.0 * static_cast<double>(score_total) / static_cast<double>(scored)) / 100.0) : json(nullptr)},
+      {"closed", closed_cases_},
+      {"scored", scored_},
+      {"response_rate", closed_cases_ ? json(std::round(1000.0 * static_cast<double>(scored_) / static_cast<double>(closed_cases_)) / 10.0) : json(nullptr)},
+      {"mean", scored_ ? json(std::round(100.0 * static_cast<double>(score_total_) / static_cast<double>(scored_)) / 100.0) : json(nullptr)},
       {"distribution", dist}};
 
-  // --- refunds by method and currency, and by day (for the chart) -------------------------
-  std::map<std::pair<std::string, std::string>, std::pair<std::size_t, Money>> by_method;
-  std::map<std::string, Sums> by_day;
-  for (const auto& v : views)
-    for (const auto& r : v.c.refunds) {
-      if (!in_period(r.when, o)) continue;
-      std::string cur = r.currency.empty() ? v.c.currency : r.currency;
-      std::string method = r.method.empty() ? "original" : r.method;
-      auto key = std::make_pair(method, cur);
-      auto it = by_method.find(key);
-      if (it == by_method.end()) by_method.emplace(key, std::make_pair(std::size_t{1}, r.amount));
-      else {
-        ++it->second.first;
-        it->second.second += r.amount;
-      }
-      by_day[format_date(r.when, zone)].add(cur, r.amount);
-    }
   json refunds = json::array();
-  for (const auto& [key, value] : by_method)
+  for (const auto& [key, value] : by_method_)
     refunds.push_back({{"method", key.first}, {"currency", key.second}, {"count", value.first}, {"total", value.second.str()}});
   report["refunds"] = refunds;
   json days = json::array();
-  for (const auto& [day, sums] : by_day) days.push_back({{"day", day}, {"totals", sums.to_json()}});
+  for (const auto& [day, sums] : by_day_) days.push_back({{"day", day}, {"totals", sums.to_json()}});
   report["refunds_by_day"] = days;
 
-  // --- groups ------------------------------------------------------------------------------
   if (!o.group_by.empty()) {
-    struct Group {
-      std::size_t opened = 0, open = 0, closed = 0, breaches = 0, scored = 0;
-      std::int64_t score_total = 0;
-      Sums refunded;
-    };
-    std::map<std::string, Group> groups;
-    for (const auto& v : views) {
-      const Case& c = v.c;
-      Group& g = groups[group_of(c, o.group_by, zone)];
-      if (in_period(c.opened, o)) ++g.opened;
-      if (c.is_open()) ++g.open;
-      if (c.state == State::closed && in_period(c.opened, o)) {
-        ++g.closed;
-        if (c.satisfaction) {
-          ++g.scored;
-          g.score_total += *c.satisfaction;
-        }
-      }
-      for (const auto& s : v.slas)
-        if (s.state == SlaState::breached && (in_period(c.opened, o) || (!s.stop && c.is_open()))) ++g.breaches;
-      for (const auto& r : c.refunds)
-        if (in_period(r.when, o)) g.refunded.add(c.currency, r.amount);
-    }
     json out = json::array();
-    for (const auto& [key, g] : groups)
+    for (const auto& [key, g] : groups_)
       out.push_back({{"group", key},
                      {"opened", g.opened},
                      {"open", g.open},
@@ -342,117 +419,265 @@ json build_report(const std::vector<ReportCase>& views, const ReportOptions& o, 
                      {"satisfaction_mean", g.scored ? json(std::round(100.0 * static_cast<double>(g.score_total) / static_cast<double>(g.scored)) / 100.0) : json(nullptr)}});
     report["groups"] = out;
   }
-  return report;
+  return Report(std::move(report), std::move(breaches_), zone_);
 }
 
-ReportCase report_case(CaseView v) {
-  ReportCase r;
-  for (const auto* e : v.c.events)
-    if (e->event.action == "close") r.closes.push_back(e->when);
-  if (!v.c.completing_refunds.empty()) r.refund_done = v.c.completing_refunds.front()->when;
-  // What the report reads of the events is above; the pointers would outlive them.
-  v.c.events.clear();
-  v.c.discarded.clear();
-  v.c.completing_refunds.clear();
-  static_cast<CaseView&>(r) = std::move(v);
-  return r;
-}
+// Pieces of JSON as nlohmann::json writes them, so a document can be written a part at a
+// time: the library does every value and every escape; this only places them.
+std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
 
-json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& o, Zone zone) {
-  std::vector<ReportCase> cases;
-  for (CaseView& v : view_all(ledger, policies, o.as_of)) cases.push_back(report_case(std::move(v)));
-  return build_report(cases, o, zone);
-}
-
-namespace {
-
-// Where an event line is, found without parsing it.
-struct LineRef {
-  std::string_view case_id;
-  std::uint32_t seq, file, line;
-  std::string_view text;
-};
-
-}  // namespace
-
-namespace {
-
-// Both passes of report_from_files; the files' bytes are let go on return, before the
-// report itself is built.
-std::vector<ReportCase> report_cases_from_files(const fs::path& root, PolicyCache& policies, const ReportOptions& o,
-                                                std::vector<LedgerIssue>& issues, const ProgressFn& progress) {
-  std::vector<std::string> files = list_ledger_files(root);
-  std::size_t n = files.size();
-  std::vector<std::string> data(n);
-  std::vector<std::vector<LedgerIssue>> file_issues(n);
-  std::vector<std::vector<LineRef>> refs(n);
-  // Pass 1, on every core: each line's case, seq and recorded time from its first tokens;
-  // events recorded after --as-of are left out (what the ledger knew then).
-  on_each(
-      n,
-      [&](std::size_t i) {
-        std::string problem;
-        auto bytes = read_regular_file(root / files[i], problem);
-        if (!bytes) {
-          file_issues[i].push_back(unreadable_issue(files[i], problem));
-          return;
-        }
-        data[i] = std::move(*bytes);
-        each_line(data[i], files[i], file_issues[i], [&](std::string_view line, std::uint32_t line_no) {
-          std::size_t a = line.find(' '), b = line.find(' ', a + 1), c = line.find(' ', b + 1);
-          if (c == std::string_view::npos) return;  // not an event: the full parse would refuse it too
-          auto recorded = parse_utc(line.substr(0, a));
-          std::uint32_t seq = 0;
-          std::from_chars(line.data() + b + 1, line.data() + c, seq);
-          if (recorded && *recorded > o.as_of) return;
-          refs[i].push_back({line.substr(a + 1, b - a - 1), seq, static_cast<std::uint32_t>(i), line_no, line});
-        });
-      },
-      progress);
-  std::vector<LineRef> all;
-  for (std::size_t i = 0; i < n; ++i) {
-    issues.insert(issues.end(), file_issues[i].begin(), file_issues[i].end());
-    all.insert(all.end(), refs[i].begin(), refs[i].end());
-    refs[i] = {};
+// A value dumped at indent 0, placed `levels` deep (a raw newline cannot occur inside a
+// dumped string, so every newline starts an indented line).
+std::string dump_at(const json& j, int levels) {
+  std::string text = dump(j), pad(2 * static_cast<std::size_t>(levels), ' '), out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    out += ch;
+    if (ch == '\n') out += pad;
   }
-  std::vector<std::pair<std::string_view, std::uint32_t>> keys;
-  keys.reserve(all.size());
-  for (const auto& r : all) keys.emplace_back(r.case_id, r.seq);
-  // Named, not a structured binding: lambdas below use them (clang 14 cannot capture bindings).
-  CaseOrder sorted = case_order(keys);
-  const auto& order = sorted.order;
-  const auto& starts = sorted.starts;
-  keys = {};
-
-  // Pass 2, on every core: parse each case's lines, replay and judge it, keep what the
-  // report reads, and let the events go.
-  std::size_t cases = starts.size() - 1;
-  std::vector<ReportCase> out(cases);
-  on_each(
-      cases,
-      [&](std::size_t c) {
-        std::vector<StoredEvent> events;
-        for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) {
-          const LineRef& r = all[order[j]];
-          auto parsed = parse_line(r.text);
-          if (auto* ok = std::get_if<ParsedLine>(&parsed)) events.push_back(stored_event(std::move(*ok), r.text, r.file, r.line));
-        }
-        if (events.empty()) return;
-        std::vector<const StoredEvent*> group;
-        for (const auto& e : events) group.push_back(&e);
-        out[c] = report_case(view_case(replay_case(group), policies, o.as_of));
-      },
-      {}, kCasesPerBatch);
-  // A case whose every line failed to parse has no events and is not a case.
-  out.erase(std::remove_if(out.begin(), out.end(), [](const ReportCase& r) { return r.c.id.empty(); }), out.end());
   return out;
 }
 
 }  // namespace
 
-json report_from_files(const fs::path& root, PolicyCache& policies, const ReportOptions& o, Zone zone,
-                       std::vector<LedgerIssue>& issues, const ProgressFn& progress) {
-  return build_report(report_cases_from_files(root, policies, o, issues, progress), o, zone);
+Report::Report(json sections, std::vector<ReportBreach> breaches, Zone zone)
+    : sections_(std::move(sections)), breaches_(std::move(breaches)), zone_(zone) {}
+
+json Report::breach_json(const ReportBreach& b) const {
+  return {{"case", b.case_id},
+          {"target", b.target},
+          {"due", format_rfc3339(b.due, zone_)},
+          {"stopped", b.stop ? json(format_rfc3339(*b.stop, zone_)) : json(nullptr)},
+          {"late_hours", b.late_hours},
+          {"still_running", !b.stop},
+          {"state", state_name(b.state)}};
+}
+
+json Report::document() const {
+  json doc = sections_;
+  json& list = doc["breaches"];
+  for (const auto& b : breaches_) list.push_back(breach_json(b));
+  return doc;
+}
+
+std::size_t Report::fail_on_breaches() const { return sections_["fail_on"]["breaches"].get<std::size_t>(); }
+
+void Report::write_json(std::FILE* out) const {
+  std::string buffer = "{";
+  auto flush = [&] {
+    if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size())
+      throw Error(ErrorKind::system, "writing the report", std::strerror(errno), "check the output and retry");
+    buffer.clear();
+  };
+  bool first = true;
+  for (auto it = sections_.begin(); it != sections_.end(); ++it) {
+    buffer += first ? "\n  " : ",\n  ";
+    first = false;
+    buffer += dump(json(it.key())) + ": ";
+    if (it.key() != "breaches" || breaches_.empty()) {
+      buffer += dump_at(it.value(), 1);
+      continue;
+    }
+    // Rendered on every core, a window of pieces at a time, and written in order.
+    buffer += "[";
+    constexpr std::size_t kPiece = 2048, kWindow = 16;
+    std::size_t pieces = (breaches_.size() + kPiece - 1) / kPiece;
+    for (std::size_t from = 0; from < pieces; from += kWindow) {
+      std::size_t count = std::min(kWindow, pieces - from);
+      std::vector<std::string> text(count);
+      on_each(count, [&](std::size_t k) {
+        std::size_t begin = (from + k) * kPiece, end = std::min(breaches_.size(), begin + kPiece);
+        for (std::size_t i = begin; i < end; ++i) {
+          text[k] += i ? ",\n    " : "\n    ";
+          text[k] += dump_at(breach_json(breaches_[i]), 2);
+        }
+      });
+      for (const auto& t : text) buffer += t;
+      flush();
+    }
+    buffer += "\n  ]";
+  }
+  buffer += first ? "}\n" : "\n}\n";
+  flush();
+}
+
+Report build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& o, Zone zone) {
+  Tally tally(o, zone);
+  for (const CaseView& v : view_all(ledger, policies, o.as_of)) tally.add(v);
+  return std::move(tally).finish();
+}
+
+namespace {
+
+// Looks up std::string keys by string_view, without making a string.
+struct ViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// A file as the first pass read it, and the case (by number) of each of its lines that the
+// report reads, in order.
+struct FileSeen {
+  bool read = false;
+  FileIdentity identity;
+  std::vector<std::uint32_t> cases;
+};
+
+// The lines of a case gathered so far, one after another, and how many the first pass
+// counted.
+struct Gathering {
+  std::uint32_t expected = 0;
+  std::string text;                                            // each line and its LF
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> where;  // (file, line) of each
+};
+
+// The case id of an event line from its first tokens, when it was recorded by `as_of`
+// (what the ledger knew then); nullopt also for a line that has not got them (the full
+// parse refuses it).
+std::optional<std::string_view> line_case(std::string_view line, Instant as_of) {
+  std::size_t a = line.find(' ');
+  if (a == std::string_view::npos) return std::nullopt;
+  std::size_t b = line.find(' ', a + 1);
+  if (b == std::string_view::npos || line.find(' ', b + 1) == std::string_view::npos) return std::nullopt;
+  auto recorded = parse_utc(line.substr(0, a));
+  if (recorded && *recorded > as_of) return std::nullopt;
+  return line.substr(a + 1, b - a - 1);
+}
+
+// Parses, replays and tallies one case whose lines are all here.
+void tally_case(const Gathering& g, PolicyCache& policies, const ReportOptions& o, Tally& tally) {
+  std::vector<StoredEvent> events;
+  events.reserve(g.where.size());
+  std::size_t pos = 0;
+  for (const auto& [file, line_no] : g.where) {
+    std::size_t end = g.text.find('\n', pos);
+    std::string_view line(g.text.data() + pos, end - pos);
+    pos = end + 1;
+    auto parsed = parse_line(line);
+    if (auto* ok = std::get_if<ParsedLine>(&parsed)) events.push_back(stored_event(std::move(*ok), line, file, line_no));
+  }
+  if (events.empty()) return;  // every line failed to parse: not a case
+  // In seq order; the branches of a fork in file and line order, as a whole read has them.
+  std::vector<const StoredEvent*> group;
+  for (const auto& e : events) group.push_back(&e);
+  std::sort(group.begin(), group.end(), [](const StoredEvent* a, const StoredEvent* b) {
+    return std::tie(a->event.seq, a->file, a->line) < std::tie(b->event.seq, b->file, b->line);
+  });
+  tally.add(view_case(replay_case(group), policies, o.as_of));
+}
+
+// One reading of the files; nullopt when a file was replaced between the passes.
+std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, const ReportOptions& o, Zone zone,
+                                  std::vector<LedgerIssue>& issues, const ProgressFn& progress,
+                                  const std::function<void()>& between_passes) {
+  std::vector<std::string> files = list_ledger_files(root);
+  std::size_t n = files.size();
+  unsigned threads = worker_count();
+  std::vector<std::string> buffers(threads);  // a file's bytes, reused for the next file
+  std::vector<FileSeen> seen(n);
+  std::vector<std::vector<LedgerIssue>> file_issues(n);
+
+  // Pass 1: number the cases, note each line's, and count each case's lines.
+  std::unordered_map<std::string, std::uint32_t, ViewHash, std::equal_to<>> number_of;
+  std::vector<Gathering> cases;
+  std::mutex mutex;
+  on_each(
+      n,
+      [&](std::size_t i, unsigned thread) {
+        std::string& data = buffers[thread];
+        std::string problem;
+        if (!read_regular_file(root / files[i], data, problem, &seen[i].identity)) {
+          file_issues[i].push_back(unreadable_issue(files[i], problem));
+          return;
+        }
+        seen[i].read = true;
+        // Numbered within the file first, so the shared numbering is taken once per case.
+        std::unordered_map<std::string_view, std::uint32_t> local;
+        std::vector<std::string_view> ids;
+        std::vector<std::uint32_t>& line_cases = seen[i].cases;
+        each_line(data, files[i], file_issues[i], [&](std::string_view line, std::uint32_t) {
+          auto id = line_case(line, o.as_of);
+          if (!id) return;
+          auto [it, fresh] = local.try_emplace(*id, static_cast<std::uint32_t>(ids.size()));
+          if (fresh) ids.push_back(*id);
+          line_cases.push_back(it->second);
+        });
+        std::vector<std::uint32_t> global(ids.size());
+        std::lock_guard lock(mutex);
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+          auto it = number_of.find(ids[k]);
+          if (it == number_of.end()) {
+            it = number_of.emplace(std::string(ids[k]), static_cast<std::uint32_t>(cases.size())).first;
+            cases.emplace_back();
+          }
+          global[k] = it->second;
+        }
+        for (auto& c : line_cases) {
+          c = global[c];
+          ++cases[c].expected;
+        }
+      },
+      progress);
+  number_of = {};
+  for (auto& f : file_issues) issues.insert(issues.end(), f.begin(), f.end());
+  if (between_passes) between_passes();
+
+  // Pass 2, in file order (cases mostly run from one month into the next): gather each
+  // case's lines, and replay and tally it as soon as it has all of them. The bytes read
+  // are the first pass's (same file, same length), so each line's case is known.
+  std::vector<Tally> tallies(threads, Tally(o, zone));
+  std::array<std::mutex, 64> stripes;  // a case's gathering is guarded by stripes[number % 64]
+  std::atomic<bool> changed{false};
+  on_each(n, [&](std::size_t i, unsigned thread) {
+    if (!seen[i].read || changed) return;
+    std::string& data = buffers[thread];
+    std::string problem;
+    FileIdentity now;
+    if (!read_regular_file(root / files[i], data, problem, &now, seen[i].identity.size) ||
+        !now.same_file(seen[i].identity) || data.size() != seen[i].identity.size) {
+      changed = true;
+      return;
+    }
+    std::size_t k = 0;
+    std::vector<LedgerIssue> ignored;  // the first pass has them
+    Gathering complete;
+    each_line(data, files[i], ignored, [&](std::string_view line, std::uint32_t line_no) {
+      if (!line_case(line, o.as_of)) return;
+      std::uint32_t c = seen[i].cases[k++];
+      {
+        std::lock_guard lock(stripes[c % stripes.size()]);
+        Gathering& g = cases[c];
+        g.text.append(line).push_back('\n');
+        g.where.emplace_back(static_cast<std::uint32_t>(i), line_no);
+        if (g.where.size() < g.expected) return;
+        complete = std::move(g);
+        g = {};
+      }
+      tally_case(complete, policies, o, tallies[thread]);
+    });
+    seen[i].cases = {};
+  });
+  if (changed) return std::nullopt;
+  for (unsigned t = 1; t < threads; ++t) tallies[0].merge(std::move(tallies[t]));
+  return std::move(tallies[0]).finish();
+}
+
+}  // namespace
+
+Report report_from_files(const fs::path& root, PolicyCache& policies, const ReportOptions& o, Zone zone,
+                         std::vector<LedgerIssue>& issues, const ProgressFn& progress,
+                         const std::function<void()>& between_passes) {
+  for (int attempt = 1;; ++attempt) {
+    std::vector<LedgerIssue> found;
+    if (auto report = read_report(root, policies, o, zone, found, progress, between_passes)) {
+      issues.insert(issues.end(), found.begin(), found.end());
+      return std::move(*report);
+    }
+    if (attempt == 2)
+      throw Error(ErrorKind::system, "reading the ledger for the report",
+                  "ledger files were replaced while they were read, twice (a git pull or reset under way?)",
+                  "run the report again when the workspace is quiet");
+  }
 }
 
 }  // namespace rma

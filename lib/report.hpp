@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,25 +23,48 @@ struct ReportOptions {
 // Keeps the events recorded at or before `as_of` (what the ledger knew then).
 Ledger ledger_as_of(const Ledger& ledger, Instant as_of);
 
-// A case as the report reads it: its view at --as-of, and the times it takes from the
-// events (which are gone: the view's event pointers are cleared).
-struct ReportCase : CaseView {
-  std::vector<Instant> closes;         // when each close happened, in seq order
-  std::optional<Instant> refund_done;  // the refund that first completed the amount owed
+struct ReportBreach {
+  std::string case_id, target;
+  Instant due{};                 // the last allowed instant
+  std::optional<Instant> stop;   // when the clock stopped, if it did
+  double late_hours = 0;
+  State state = State::opened;   // the case's
+  std::size_t clock = 0;         // the clock's place among its case's, for a stable order
 };
-ReportCase report_case(CaseView v);
 
-// Sections: period, summary, sla, breaches, aging, reasons, categories, products, refunds,
-// cost, cycle_times, satisfaction, groups (with group_by), refunds_by_day (for charts),
-// and fail_on.breaches (what --fail-on breach counts).
-nlohmann::json build_report(const std::vector<ReportCase>& cases, const ReportOptions& options, Zone zone);
-// The same of a ledger already read (cut with ledger_as_of where it holds later events).
-nlohmann::json build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& options, Zone zone);
-// The same, reading the workspace's files itself: a first pass notes where each case's
-// lines are (leaving out those recorded after options.as_of), a second replays the cases
-// one by one, so no more than a few cases' events are held at once. Torn tails and files
-// that cannot be read go to `issues`; lines that do not parse are skipped, as readers do.
-nlohmann::json report_from_files(const boost::filesystem::path& root, PolicyCache& policies, const ReportOptions& options,
-                                 Zone zone, std::vector<LedgerIssue>& issues, const ProgressFn& progress = {});
+// A report: the document every format reads, with its breaches kept compact until they
+// are written (at a large desk there are hundreds of thousands; as JSON objects they
+// would take most of the memory a report needs).
+class Report {
+ public:
+  Report(nlohmann::json sections, std::vector<ReportBreach> breaches, Zone zone);
+  // Sections: period, summary, sla, breaches, aging, reasons, categories, products,
+  // refunds, cost, cycle_times, satisfaction, groups (with group_by), refunds_by_day (for
+  // charts), and fail_on.breaches (what --fail-on breach counts).
+  nlohmann::json document() const;
+  // Writes document().dump(2) and a newline, a breach at a time, byte for byte the same.
+  void write_json(std::FILE* out) const;
+  std::size_t fail_on_breaches() const;
+
+ private:
+  nlohmann::json sections_;  // "breaches" is an empty array here
+  std::vector<ReportBreach> breaches_;
+  Zone zone_;
+  nlohmann::json breach_json(const ReportBreach& b) const;
+};
+
+// The report of a ledger already read (cut with ledger_as_of where it holds later events).
+Report build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& options, Zone zone);
+
+// The same, reading the workspace's files itself, a file at a time and twice: the first
+// pass counts each case's lines (leaving out those recorded after options.as_of), the
+// second gathers them in file order and replays a case as soon as its last line is read,
+// so only the cases under way are held, and the report keeps only its tallies. Torn
+// tails and files that cannot be read go to `issues`; lines that do not parse are
+// skipped, as readers do. A file replaced between the passes (git pull, reset) makes it
+// start again; Error(system) when that happens twice.
+Report report_from_files(const boost::filesystem::path& root, PolicyCache& policies, const ReportOptions& options,
+                         Zone zone, std::vector<LedgerIssue>& issues, const ProgressFn& progress = {},
+                         const std::function<void()>& between_passes = {});  // for tests
 
 }  // namespace rma

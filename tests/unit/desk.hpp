@@ -21,13 +21,14 @@ struct Desk {
   PolicySet policies = load_policies(root);
 
   ActionResult act(const char* now, const std::string& action, const std::string& case_ref,
-                   std::vector<std::pair<std::string, std::string>> options, const char* by = "alice") {
+                   std::vector<std::pair<std::string, std::string>> options, const char* by = "alice",
+                   const char* site = "SH") {
     ActionRequest r;
     r.action = action;
     r.case_ref = case_ref;
     for (auto& [k, v] : options) r.add(k, v);
     WriteEnv env{&settings, &policies, by, t(now)};
-    Journal j(root, "SH", settings.zone);
+    Journal j(root, site, settings.zone);
     ActionResult result = stage_action(j, r, env);
     if (result.freeze) freeze_policy(root, *result.freeze);
     j.commit(false);

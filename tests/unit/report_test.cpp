@@ -9,6 +9,10 @@
 // The report is taken as of Wed 11-25 12:00.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
+#include <cstdio>
+
 #include "desk.hpp"
 #include "report.hpp"
 
@@ -17,6 +21,18 @@ using rma::test::Desk;
 using rma::test::t;
 
 namespace {
+
+// What Report::write_json writes.
+std::string written(const Report& r) {
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f);
+  r.write_json(f);
+  std::string out(static_cast<std::size_t>(std::ftell(f)), '\0');
+  std::rewind(f);
+  CHECK(std::fread(out.data(), 1, out.size(), f) == out.size());
+  std::fclose(f);
+  return out;
+}
 
 struct Fixture {
   Desk d;
@@ -44,10 +60,13 @@ struct Fixture {
     ReportOptions o;
     o.as_of = t(as_of);
     o.group_by = std::move(group_by);
-    nlohmann::json whole = build_report(ledger_as_of(all, o.as_of), cache, o, d.settings.zone);
-    // `rma report` reads the files itself, a case at a time: the same document either way.
+    nlohmann::json whole = build_report(ledger_as_of(all, o.as_of), cache, o, d.settings.zone).document();
+    // `rma report` reads the files itself, a case at a time: the same document either way,
+    // and the JSON it writes a piece at a time is the document's.
     std::vector<LedgerIssue> issues;
-    CHECK(report_from_files(d.root, cache, o, d.settings.zone, issues).dump() == whole.dump());
+    Report from_files = report_from_files(d.root, cache, o, d.settings.zone, issues);
+    CHECK(from_files.document().dump() == whole.dump());
+    CHECK(written(from_files) == whole.dump(2) + "\n");
     return whole;
   }
 };
@@ -192,4 +211,92 @@ TEST_CASE("report: a resolved fork counts the branch that stands, whichever way 
   f.d.act("2026-11-24 13:00", "resolve", f.c, {{"keep", hashes[1]}, {"why", "photos show use"}}, "wang");
   nlohmann::json r = f.report("2026-11-25 12:00");  // checks both ways of reading agree
   CHECK(r["summary"]["open"] == 1);                  // C is rejected now; only D is open
+}
+
+namespace {
+
+// Cases whose lines run over two months and two sites' files, one line that does not
+// parse, and lines recorded after --as-of.
+struct Spread {
+  Desk d;
+  std::vector<std::string> ids;
+  Spread() {
+    for (int i = 0; i < 6; ++i) {
+      std::string when = fmt::format("2026-11-{} 10:00", 25 + i);
+      ids.push_back(d.act(when.c_str(), "open", "", {{"kind", "return"}, {"order", "SO-" + std::to_string(i)}, {"sku", "SKU-A"},
+                                                     {"reason", "changed-mind"}, {"channel", "web"}, {"delivered", "2026-11-24 18:00"},
+                                                     {"paid", "100.00"}}, "alice", i % 2 ? "BJ" : "SH").case_id);
+    }
+    for (std::size_t i = 0; i < 6; i += 2) {
+      d.act("2026-11-30 23:00", "review", ids[i], {{"approve", ""}, {"resolution", "refund"}, {"keep-goods", ""}}, "alice", "BJ");
+      d.act("2026-12-01 09:00", "refund", ids[i], {{"amount", "100.00"}, {"ref", "P-" + ids[i]}}, "alice", "SH");
+      d.act("2026-12-02 09:00", "close", ids[i], {{"satisfaction", "4"}}, "alice", "BJ");
+    }
+    d.act("2026-12-03 09:00", "note", ids[1], {{"note", "rang back"}}, "alice", "SH");
+    // A line of case 3 that does not parse (its hash is wrong): readers skip it.
+    auto file = d.root / "ledger/2026-12/SH.rma";
+    test::spit(file, test::slurp(file) + "2026-12-03T02:00:00Z " + ids[3] + " 2 note text=x h=0000\n");
+  }
+  Report from_files(const char* as_of, const std::function<void()>& between = {}) {
+    PolicyCache cache(d.root, &d.policies);
+    ReportOptions o;
+    o.as_of = t(as_of);
+    std::vector<LedgerIssue> issues;
+    return report_from_files(d.root, cache, o, d.settings.zone, issues, {}, between);
+  }
+  nlohmann::json whole(const char* as_of) {
+    Ledger all = read_ledger(d.root);
+    PolicyCache cache(d.root, &d.policies);
+    ReportOptions o;
+    o.as_of = t(as_of);
+    return build_report(ledger_as_of(all, o.as_of), cache, o, d.settings.zone).document();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("report: cases whose lines are spread over months and sites are gathered whole") {
+  Spread s;
+  for (const char* as_of : {"2026-11-30 12:00", "2026-12-01 12:00", "2026-12-05 12:00"}) {
+    CAPTURE(as_of);
+    nlohmann::json whole = s.whole(as_of);
+    Report r = s.from_files(as_of);
+    CHECK(r.document().dump() == whole.dump());
+    CHECK(written(r) == whole.dump(2) + "\n");
+  }
+  nlohmann::json r = s.whole("2026-12-05 12:00");
+  CHECK(r["summary"]["cases"] == 6);
+  CHECK(r["summary"]["closed_in_period"] == 3);
+  CHECK(r["refunds"][0]["count"] == 3);
+}
+
+TEST_CASE("report: a file appended to between the passes is read as the first pass saw it") {
+  Spread s;
+  nlohmann::json before = s.whole("2026-12-05 12:00");
+  Report r = s.from_files("2026-12-05 12:00", [&] { s.d.act("2026-12-04 09:00", "note", s.ids[5], {{"note", "later"}}); });
+  CHECK(r.document().dump() == before.dump());
+}
+
+TEST_CASE("report: a file replaced between the passes makes the report start again; twice is an error") {
+  Spread s;
+  auto file = s.d.root / "ledger/2026-12/SH.rma";
+  // What `git pull` does: a new file (another inode) renamed over the old one, with more lines.
+  auto replace = [&] {
+    std::string text = test::slurp(file);
+    s.d.act("2026-12-04 09:00", "note", s.ids[5], {{"note", "from the other clone"}});
+    std::string grown = test::slurp(file);
+    test::spit(file, text);
+    test::spit(s.d.root / "ledger/2026-12/SH.rma.new", grown);
+    boost::filesystem::rename(s.d.root / "ledger/2026-12/SH.rma.new", file);
+  };
+  int calls = 0;
+  Report r = s.from_files("2026-12-05 12:00", [&] {
+    if (++calls == 1) replace();
+  });
+  CHECK(calls == 2);
+  CHECK(r.document().dump() == s.whole("2026-12-05 12:00").dump());  // the new lines are in
+
+  std::string bytes = test::slurp(file);
+  CHECK_THROWS_WITH_AS(s.from_files("2026-12-05 12:00", replace), doctest::Contains("replaced while they were read"), Error);
+  CHECK(test::slurp(file).size() > bytes.size());  // the report wrote nothing; the test's notes are there
 }

@@ -51,6 +51,7 @@ class Report {
   std::vector<ReportBreach> breaches_;
   Zone zone_;
   nlohmann::json breach_json(const ReportBreach& b) const;
+  std::string breach_text(const ReportBreach& b) const;
 };
 
 // The report of a ledger already read (cut with ledger_as_of where it holds later events).

@@ -16,11 +16,6 @@
 
 namespace rma::cli {
 
-namespace {
-// Above this many rows, reading every file once beats a lookup per row (measured by bench/run).
-constexpr std::size_t kIndexedImportRows = 2000;
-}  // namespace
-
 void setup_import(CLI::App& sub, Context& ctx) {
   struct Flags {
     std::string file, format = "auto";
@@ -51,8 +46,8 @@ void setup_import(CLI::App& sub, Context& ctx) {
     std::vector<ImportRow> rows = read_import_rows(text, f->file, f->format, row_errors);
     PolicyCache versions(root, &policies);
     WriteEnv env{&settings, &policies, by, ctx.now(), &versions};
-    // A few rows look their cases up through the index; a large batch reads every file once.
-    Journal journal(root, site, settings.zone, rows.size() > kIndexedImportRows ? Journal::Reading::whole : Journal::Reading::index);
+    // Through the index: run_import asks it about every row's case, key and reference at once.
+    Journal journal(root, site, settings.zone);
     Progress progress(ctx, "importing rows");
     ImportReport report = run_import(journal, rows, row_errors, env, f->skip_bad, f->dry_run, progress.fn());
     progress.done();

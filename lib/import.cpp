@@ -171,6 +171,16 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
   report.rows = rows.size() + row_errors.size();
   report.bad = std::move(row_errors);
   std::vector<Policy> to_freeze;
+  Journal::Questions questions;
+  for (const auto& row : rows) {
+    const ActionRequest& r = row.request;
+    if (auto key = r.get("key")) questions.keys.push_back(*key);
+    if (auto ref = r.get("ref"); ref && r.action == "refund") questions.refund_refs.push_back(*ref);
+    if (auto ext = r.get("ext"); ext && r.action == "open") questions.exts.push_back(*ext);
+    if (r.case_ref.starts_with("ext:")) questions.exts.push_back(r.case_ref.substr(4));
+    else if (!r.case_ref.empty()) questions.cases.push_back(r.case_ref);
+  }
+  journal.prefetch(questions);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     if (progress && i % 256 == 0) progress(i, rows.size());

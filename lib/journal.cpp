@@ -61,8 +61,14 @@ Journal::Indexes& Journal::indexes() {
 const StoredEvent* Journal::find(std::optional<StoredEvent> (LedgerIndex::*in_index)(std::string_view) const,
                                  std::unordered_map<std::string, const StoredEvent*> Indexes::*map,
                                  const std::string& value) {
-  if (index_)
-    if (auto e = ((*index_).*in_index)(value)) return &found_.emplace_back(std::move(*e));
+  if (index_) {
+    const auto& known = prefetched_.*map;
+    if (auto it = known.find(value); it != known.end()) {
+      if (it->second) return it->second;
+    } else if (auto e = ((*index_).*in_index)(value)) {
+      return &found_.emplace_back(std::move(*e));
+    }
+  }
   auto& m = indexes().*map;
   auto it = m.find(value);
   return it == m.end() ? nullptr : it->second;
@@ -75,6 +81,42 @@ const StoredEvent* Journal::find_refund_ref(const std::string& ref) {
 }
 
 const StoredEvent* Journal::find_ext(const std::string& ext) { return find(&LedgerIndex::find_ext, &Indexes::exts, ext); }
+
+namespace {
+
+// Each value once, without those already answered.
+template <class Known>
+std::vector<std::string_view> to_ask(const std::vector<std::string>& values, const Known& known) {
+  std::vector<std::string_view> out;
+  for (const auto& v : values)
+    if (!known.contains(v)) out.push_back(v);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
+void Journal::prefetch(const Questions& q) {
+  if (!index_) return;
+  auto ask = [&](LedgerIndex::Of of, std::unordered_map<std::string, const StoredEvent*> Indexes::*map,
+                 const std::vector<std::string>& values) {
+    auto& known = prefetched_.*map;
+    std::vector<std::string_view> asked = to_ask(values, known);
+    auto answers = index_->lookup_many(of, asked);
+    for (std::size_t i = 0; i < asked.size(); ++i)
+      known.emplace(std::string(asked[i]), answers[i].empty() ? nullptr : &found_.emplace_back(std::move(answers[i].front())));
+  };
+  ask(LedgerIndex::Of::key, &Indexes::keys, q.keys);
+  ask(LedgerIndex::Of::refund_ref, &Indexes::refunds, q.refund_refs);
+  ask(LedgerIndex::Of::ext, &Indexes::exts, q.exts);
+  std::vector<std::string> cases = q.cases;
+  for (const auto& [ext, e] : prefetched_.exts)
+    if (e) cases.push_back(e->event.case_id);
+  std::vector<std::string_view> asked = to_ask(cases, fetched_);
+  auto answers = index_->lookup_many(LedgerIndex::Of::case_events, asked);
+  for (std::size_t i = 0; i < asked.size(); ++i) fetched_.emplace(std::string(asked[i]), std::move(answers[i]));
+}
 
 std::string Journal::next_case_id(const std::string& prefix, Instant opened) const {
   std::string day = date::format("%y%m%d", std::chrono::floor<date::days>(to_local(opened, zone_)));

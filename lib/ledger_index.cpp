@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
+#include <unordered_map>
 
 #include "parallel.hpp"
 
@@ -336,20 +337,50 @@ Outcome bring_up_to_date(Segment& s, const fs::path& root, std::vector<LedgerIss
   return Outcome::extended;
 }
 
-// The line an entry points at, when it is still a whole line of the file.
-std::optional<StoredEvent> read_entry(const Segment& s, const Entry& e) {
-  std::string buf(e.length + 2, '\0');
-  bool at_start = e.offset == 0;
-  if (at_start) buf[0] = '\n';
-  if (!pread_all(s.fd, buf.data() + (at_start ? 1 : 0), buf.size() - (at_start ? 1 : 0), e.offset - (at_start ? 0 : 1)))
-    return std::nullopt;
-  if (buf.front() != '\n' || buf.back() != '\n') return std::nullopt;
-  std::string_view line = std::string_view(buf).substr(1, e.length);
+// The event on the line an entry points at, when that is still a whole line of the file.
+// `bytes` is the file's covered part when it was read whole, else empty: then the line
+// (and the byte before and after it) is read on its own.
+std::optional<StoredEvent> read_entry(const Segment& s, const Entry& e, std::string_view bytes) {
+  std::string buf;
+  std::string_view around;  // the byte before the line (or an LF at the start), the line, its LF
+  if (!bytes.empty()) {
+    if (e.offset + e.length >= bytes.size()) return std::nullopt;
+    around = bytes.substr(e.offset == 0 ? 0 : e.offset - 1, e.length + (e.offset == 0 ? 1 : 2));
+    if (e.offset == 0) buf = "\n" + std::string(around), around = buf;
+  } else {
+    buf.assign(e.length + 2, '\0');
+    bool at_start = e.offset == 0;
+    if (at_start) buf[0] = '\n';
+    if (!pread_all(s.fd, buf.data() + (at_start ? 1 : 0), buf.size() - (at_start ? 1 : 0), e.offset - (at_start ? 0 : 1)))
+      return std::nullopt;
+    around = buf;
+  }
+  if (around.front() != '\n' || around.back() != '\n') return std::nullopt;
+  std::string_view line = around.substr(1, e.length);
   auto parsed = parse_line(line);
   auto* ok = std::get_if<ParsedLine>(&parsed);
   if (!ok) return std::nullopt;
   return stored_event(std::move(*ok), line, s.file, e.line);
 }
+
+// What an event says for a kind of lookup (a stem matches by prefix, so it has none).
+std::optional<std::string_view> value_of(Kind kind, const Event& e) {
+  auto field = [&](const char* key) -> std::optional<std::string_view> {
+    if (const std::string* v = e.find(key)) return *v;
+    return std::nullopt;
+  };
+  switch (kind) {
+    case Kind::case_id: return e.case_id;
+    case Kind::key: return field("key");
+    case Kind::ref: return e.action == "refund" ? field("ref") : std::nullopt;
+    case Kind::ext: return e.action == "open" ? field("ext") : std::nullopt;
+    case Kind::stem: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Hits in a segment beyond which reading its file whole is cheaper than a read per line.
+constexpr std::size_t kWholeFileHits = 128;
 
 bool ledger_order(const StoredEvent& a, const StoredEvent& b) {
   if (a.event.case_id != b.event.case_id) return a.event.case_id < b.event.case_id;
@@ -391,36 +422,99 @@ LedgerIndex::LedgerIndex(const fs::path& root) : root_(root), files_(list_ledger
 
 LedgerIndex::~LedgerIndex() = default;
 
-std::vector<StoredEvent> LedgerIndex::lookup(Kind kind, std::string_view value, bool all, bool retried) const {
-  std::vector<StoredEvent> out;
-  std::uint64_t h = hash_of(kind, value);
-  for (const auto& sp : segments_) {
-    Segment& s = *sp;
-    if (!s.usable) continue;
-    auto lo = std::lower_bound(s.entries, s.entries + s.count, h, [](const Entry& e, std::uint64_t x) { return e.hash < x; });
-    for (auto it = lo; it != s.entries + s.count && it->hash == h; ++it) {
-      if (it->kind != static_cast<std::uint32_t>(kind)) continue;
-      auto e = read_entry(s, *it);
-      if (!e) {
-        // The file no longer holds the line the segment points at: it changed in a way its
-        // identity, size and tail did not show. Rebuild it and look again, once.
-        if (retried)
-          throw Error(ErrorKind::system, s.rel, "changed while it was being read", "retry the command");
-        struct stat st {};
-        std::vector<LedgerIssue> problems;
-        if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, problems) != Outcome::rebuilt)
-          throw Error(ErrorKind::bad_data, s.rel, problems.empty() ? std::string("cannot be read") : problems.front().message,
-                      "`rma check` lists every problem");
-        return lookup(kind, value, all, true);
-      }
-      if (matches(kind, e->event, value)) out.push_back(std::move(*e));
-    }
-    for (const auto& e : s.appended)
-      if (matches(kind, e.event, value)) out.push_back(e);
+std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::vector<std::string_view>& values, bool all,
+                                                          bool retried) const {
+  // The values by hash, so each segment's sorted entries are walked once beside them.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> wanted;
+  wanted.reserve(values.size());
+  std::unordered_multimap<std::string_view, std::uint32_t> by_value;  // for appended events
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    wanted.emplace_back(hash_of(kind, values[i]), static_cast<std::uint32_t>(i));
+    by_value.emplace(values[i], static_cast<std::uint32_t>(i));
   }
-  std::sort(out.begin(), out.end(), ledger_order);
-  if (!all && out.size() > 1) out.resize(1);
+  std::sort(wanted.begin(), wanted.end());
+
+  std::size_t n = segments_.size();
+  std::vector<std::vector<std::pair<std::uint32_t, StoredEvent>>> found(n);
+  std::vector<char> moved(n, 0);  // a line is no longer where the segment points
+  unsigned threads = values.size() >= 64 ? worker_count() : 1;  // a thread costs more than a few lookups
+  on_each(n, [&](std::size_t si) {
+    const Segment& s = *segments_[si];
+    if (!s.usable) return;
+    std::vector<std::pair<const Entry*, std::uint32_t>> hits;
+    const Entry* e = s.entries;
+    const Entry* end = s.entries + s.count;
+    for (std::size_t w = 0; e != end && w < wanted.size();) {
+      if (e->hash < wanted[w].first) e = std::lower_bound(e, end, wanted[w].first, [](const Entry& x, std::uint64_t h) { return x.hash < h; });
+      else if (wanted[w].first < e->hash) ++w;
+      else {
+        std::uint64_t h = e->hash;
+        std::size_t w_end = w;
+        while (w_end < wanted.size() && wanted[w_end].first == h) ++w_end;
+        for (; e != end && e->hash == h; ++e)
+          if (e->kind == static_cast<std::uint32_t>(kind))
+            for (std::size_t k = w; k < w_end; ++k) hits.emplace_back(e, wanted[k].second);
+        w = w_end;
+      }
+    }
+    std::string bytes;
+    if (hits.size() > kWholeFileHits) {
+      bytes.resize(s.header.size);
+      if (!pread_all(s.fd, bytes.data(), bytes.size(), 0)) {
+        moved[si] = 1;
+        return;
+      }
+    }
+    for (const auto& [entry, request] : hits) {
+      auto event = read_entry(s, *entry, bytes);
+      if (!event) {
+        moved[si] = 1;
+        return;
+      }
+      if (matches(kind, event->event, values[request])) found[si].emplace_back(request, std::move(*event));
+    }
+    for (const auto& a : s.appended)
+      if (auto v = value_of(kind, a.event)) {
+        auto [from, to] = by_value.equal_range(*v);
+        for (auto it = from; it != to; ++it) found[si].emplace_back(it->second, a);
+      }
+  }, {}, 1, threads);
+  for (std::size_t si = 0; si < n; ++si) {
+    if (!moved[si]) continue;
+    // The file no longer holds a line where the segment points: it changed in a way its
+    // identity, size and tail did not show. Rebuild the segment and look again, once.
+    Segment& s = *segments_[si];
+    if (retried) throw Error(ErrorKind::system, s.rel, "changed while it was being read", "retry the command");
+    struct stat st {};
+    std::vector<LedgerIssue> problems;
+    if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, problems) != Outcome::rebuilt)
+      throw Error(ErrorKind::bad_data, s.rel, problems.empty() ? std::string("cannot be read") : problems.front().message,
+                  "`rma check` lists every problem");
+  }
+  if (std::find(moved.begin(), moved.end(), 1) != moved.end()) return lookup(kind, values, all, true);
+
+  std::vector<std::vector<StoredEvent>> out(values.size());
+  for (auto& per_segment : found)
+    for (auto& [request, event] : per_segment) out[request].push_back(std::move(event));
+  for (auto& events : out) {
+    std::sort(events.begin(), events.end(), ledger_order);
+    if (!all && events.size() > 1) events.resize(1);
+  }
   return out;
+}
+
+std::vector<StoredEvent> LedgerIndex::lookup(Kind kind, std::string_view value, bool all) const {
+  return std::move(lookup(kind, std::vector<std::string_view>{value}, all).front());
+}
+
+std::vector<std::vector<StoredEvent>> LedgerIndex::lookup_many(Of of, const std::vector<std::string_view>& values) const {
+  switch (of) {
+    case Of::case_events: return lookup(Kind::case_id, values, true);
+    case Of::key: return lookup(Kind::key, values, false);
+    case Of::refund_ref: return lookup(Kind::ref, values, false);
+    case Of::ext: return lookup(Kind::ext, values, false);
+  }
+  return {};
 }
 
 std::vector<StoredEvent> LedgerIndex::case_events(std::string_view case_id) const {

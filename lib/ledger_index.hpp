@@ -49,6 +49,11 @@ class LedgerIndex {
   std::optional<StoredEvent> find_key(std::string_view key) const;
   std::optional<StoredEvent> find_refund_ref(std::string_view ref) const;
   std::optional<StoredEvent> find_ext(std::string_view ext) const;
+  // Many lookups of one kind at once, in one pass over each segment: for each value, what
+  // case_events (every event) or find_key, find_refund_ref, find_ext (the first) give.
+  enum class Of { case_events, key, refund_ref, ext };
+  std::vector<std::vector<StoredEvent>> lookup_many(Of of, const std::vector<std::string_view>& values) const;
+
   // The highest counter of the case ids that start with `stem` ("RMA-261123-SH-"); 0 if none.
   std::uint32_t highest_counter(std::string_view stem) const;
   // Every case id, sorted (for suggestions after a typo).
@@ -65,7 +70,9 @@ class LedgerIndex {
   enum class Kind : std::uint32_t;
 
  private:
-  std::vector<StoredEvent> lookup(Kind kind, std::string_view value, bool all, bool retried = false) const;
+  std::vector<StoredEvent> lookup(Kind kind, std::string_view value, bool all) const;
+  std::vector<std::vector<StoredEvent>> lookup(Kind kind, const std::vector<std::string_view>& values, bool all,
+                                               bool retried = false) const;
 
   fs::path root_;
   std::vector<std::string> files_;

@@ -651,20 +651,21 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
     }
     std::size_t k = 0;
     std::vector<LedgerIssue> ignored;  // the first pass has them
-    Gathering complete;
     each_line(data, files[i], ignored, [&](std::string_view line, std::uint32_t line_no) {
       if (!line_case(line, o.as_of)) return;
       std::uint32_t c = seen[i].cases[k++];
+      std::optional<Gathering> complete;
       {
         std::lock_guard lock(stripes[c % stripes.size()]);
         Gathering& g = cases[c];
         g.text.append(line).push_back('\n');
         g.where.emplace_back(static_cast<std::uint32_t>(i), line_no);
         if (g.where.size() < g.expected) return;
-        complete = std::move(g);
-        g = {};
+        // Moved into a new object, so the gathering keeps no storage (a string moved into an
+        // existing one would hand it that one's old buffer).
+        complete.emplace(std::move(g));
       }
-      tally_case(complete, policies, o, tallies[thread]);
+      tally_case(*complete, policies, o, tallies[thread]);
     });
     seen[i].cases = {};
   });

@@ -279,9 +279,18 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
   LineParser p{line};
   if (line.size() > kMaxLineBytes)
     return p.fail(kMaxLineBytes, "line is longer than 64 KiB", "split the note; no event is this long");
-  if (auto bad = find_invalid_utf8(line))
-    return p.fail(*bad, "invalid UTF-8", "the file must be UTF-8; re-save it as UTF-8");
-  for (std::size_t i = 0; i < line.size(); ++i) {
+  // One branch-free pass over the bytes first (the compiler vectorises it): most lines are
+  // ASCII without control characters, and need neither check below.
+  unsigned high = 0, control = 0;
+  for (char ch : line) {
+    auto c = static_cast<unsigned char>(ch);
+    high |= c & 0x80u;
+    control |= static_cast<unsigned>(c < 0x20) | static_cast<unsigned>(c == 0x7F);
+  }
+  if (high)
+    if (auto bad = find_invalid_utf8(line))
+      return p.fail(*bad, "invalid UTF-8", "the file must be UTF-8; re-save it as UTF-8");
+  for (std::size_t i = 0; control && i < line.size(); ++i) {
     auto c = static_cast<unsigned char>(line[i]);
     if (c < 0x20 || c == 0x7F)
       return p.fail(i, fmt::format("control character {} in the line", printable(line.substr(i, 1))),

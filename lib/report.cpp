@@ -125,7 +125,10 @@ class Tally {
   Zone zone_;
   std::size_t cases_ = 0, opened_ = 0, closed_ = 0, open_now_ = 0;
   std::map<std::string, std::map<std::string, std::size_t>> open_by_state_kind_;
-  std::map<std::string, std::map<std::string, std::size_t>> sla_counts_;
+  struct SlaRow {
+    std::size_t met = 0, breached = 0, running = 0, paused = 0, at_risk = 0;
+  };
+  std::map<std::string, SlaRow, std::less<>> sla_counts_;  // per target
   std::vector<ReportBreach> breaches_;
   std::map<const Policy*, Instant> horizons_;  // now + 24 business hours, per calendar
   std::size_t fail_breaches_ = 0;
@@ -168,13 +171,20 @@ void Tally::add(const CaseView& v) {
     const SlaStatus& s = v.slas[i];
     bool counted = case_in_period || (!s.stop && c.is_open());
     if (!counted) continue;
-    auto& row = sla_counts_[s.target];
-    ++row[sla_state_name(s.state)];
+    auto it = sla_counts_.find(s.target);
+    if (it == sla_counts_.end()) it = sla_counts_.emplace(s.target, SlaRow{}).first;
+    SlaRow& row = it->second;
+    switch (s.state) {
+      case SlaState::met: ++row.met; break;
+      case SlaState::breached: ++row.breached; break;
+      case SlaState::running: ++row.running; break;
+      case SlaState::paused: ++row.paused; break;
+    }
     if (s.state == SlaState::running && v.policy) {
       auto h = horizons_.find(v.policy);
       if (h == horizons_.end())
         h = horizons_.emplace(v.policy, v.policy->calendar.add_business_time(now, std::chrono::hours(24))).first;
-      if (s.due.at <= h->second) ++row["at_risk"];
+      if (s.due.at <= h->second) ++row.at_risk;
     }
     if (s.state == SlaState::breached) {
       bool happened_in_period = in_period(s.due.at, o) && s.due.at <= now;
@@ -275,7 +285,14 @@ void Tally::merge(Tally&& t) {
   closed_ += t.closed_;
   open_now_ += t.open_now_;
   for (const auto& [state, kinds] : t.open_by_state_kind_) add_counts(open_by_state_kind_[state], kinds);
-  for (const auto& [target, row] : t.sla_counts_) add_counts(sla_counts_[target], row);
+  for (const auto& [target, from] : t.sla_counts_) {
+    SlaRow& row = sla_counts_[target];
+    row.met += from.met;
+    row.breached += from.breached;
+    row.running += from.running;
+    row.paused += from.paused;
+    row.at_risk += from.at_risk;
+  }
   append(breaches_, t.breaches_);
   fail_breaches_ += t.fail_breaches_;
   add_counts(aging_, t.aging_);
@@ -331,15 +348,15 @@ Report Tally::finish() && {
   for (const char* target : kSlaTargets) {
     auto it = sla_counts_.find(target);
     if (it == sla_counts_.end()) continue;
-    auto n = [&](const char* k) { return it->second.contains(k) ? it->second.at(k) : 0; };
-    std::size_t judged = n("met") + n("breached");
+    const SlaRow& row = it->second;
+    std::size_t judged = row.met + row.breached;
     sla.push_back({{"target", target},
-                   {"met", n("met")},
-                   {"breached", n("breached")},
-                   {"running", n("running")},
-                   {"at_risk", n("at_risk")},
-                   {"paused", n("paused")},
-                   {"compliance", judged ? json(std::round(1000.0 * static_cast<double>(n("met")) / static_cast<double>(judged)) / 10.0)
+                   {"met", row.met},
+                   {"breached", row.breached},
+                   {"running", row.running},
+                   {"at_risk", row.at_risk},
+                   {"paused", row.paused},
+                   {"compliance", judged ? json(std::round(1000.0 * static_cast<double>(row.met) / static_cast<double>(judged)) / 10.0)
                                          : json(nullptr)}});
   }
   report["sla"] = sla;

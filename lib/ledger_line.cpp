@@ -262,7 +262,7 @@ struct LineParser {
   // The next space-separated bare token.
   std::string_view token() {
     std::size_t start = pos;
-    while (pos < line.size() && line[pos] != ' ') ++pos;
+    pos = std::min(line.find(' ', pos), line.size());
     return line.substr(start, pos - start);
   }
 };
@@ -386,6 +386,12 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
       ++p.pos;
       bool closed = false;
       while (p.pos < line.size()) {
+        // The plain run up to the next quote or backslash, in one piece.
+        std::size_t run = p.pos;
+        while (run < line.size() && line[run] != '"' && line[run] != '\\') ++run;
+        value.append(line, p.pos, run - p.pos);
+        p.pos = run;
+        if (p.pos >= line.size()) break;
         char c = line[p.pos];
         if (c == '"') {
           closed = true;
@@ -408,8 +414,6 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
           p.pos += 2;
           continue;
         }
-        value += c;
-        ++p.pos;
       }
       if (!closed)
         return p.fail(value_start, "the quoted value has no closing quote", "end the value with \"");

@@ -443,6 +443,13 @@ Report Tally::finish() && {
 // time: the library does every value and every escape; this only places them.
 std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
 
+// A string as JSON: printable ASCII without quotes or backslashes (case ids, dates, names
+// of states and clocks) goes between quotes as it is; anything else to the library.
+std::string json_string(std::string_view text) {
+  bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; });
+  return plain ? fmt::format("\"{}\"", text) : dump(json(text));
+}
+
 // A value dumped at indent 0, placed `levels` deep (a raw newline cannot occur inside a
 // dumped string, so every newline starts an indented line).
 std::string dump_at(const json& j, int levels) {
@@ -477,8 +484,8 @@ std::string Report::breach_text(const ReportBreach& b) const {
   return fmt::format(
       "{{\n      \"case\": {},\n      \"due\": {},\n      \"late_hours\": {},\n      \"state\": {},\n"
       "      \"still_running\": {},\n      \"stopped\": {},\n      \"target\": {}\n    }}",
-      dump(json(b.case_id)), dump(json(format_rfc3339(b.due, zone_))), dump(json(b.late_hours)), dump(json(state_name(b.state))),
-      b.stop ? "false" : "true", b.stop ? dump(json(format_rfc3339(*b.stop, zone_))) : "null", dump(json(b.target)));
+      json_string(b.case_id), json_string(format_rfc3339(b.due, zone_)), dump(json(b.late_hours)), json_string(state_name(b.state)),
+      b.stop ? "false" : "true", b.stop ? json_string(format_rfc3339(*b.stop, zone_)) : "null", json_string(b.target));
 }
 
 json Report::document() const {

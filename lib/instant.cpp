@@ -1,5 +1,6 @@
 #include "instant.hpp"
 
+#include <cstdlib>
 #include <fmt/format.h>
 
 #include "error.hpp"
@@ -37,10 +38,16 @@ std::string date_text(date::local_days day) {
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                      static_cast<unsigned>(ymd.day()));
 }
-std::string date_time_text(date::local_seconds t) {
+// "2026-11-23T10:00:00+08:00", in one format call.
+std::string date_time_offset_text(date::local_seconds t, seconds offset) {
   auto day = floor<date::days>(t);
+  date::year_month_day ymd{day};
   date::hh_mm_ss<seconds> tod{t - day};
-  return fmt::format("{}T{:02}:{:02}:{:02}", date_text(day), tod.hours().count(), tod.minutes().count(), tod.seconds().count());
+  auto off = offset.count();
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}:{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), tod.hours().count(),
+                     tod.minutes().count(), tod.seconds().count(), off < 0 ? '-' : '+', std::abs(off) / 3600,
+                     (std::abs(off) % 3600) / 60);
 }
 
 }  // namespace
@@ -48,9 +55,8 @@ std::string date_time_text(date::local_seconds t) {
 std::string format_rfc3339(Instant t, Zone zone) {
   auto info = zone->get_info(floor<seconds>(t));
   LocalTime local{t.time_since_epoch() + info.offset};
-  std::string body = (t.time_since_epoch() % 1000).count() == 0 ? date_time_text(floor<seconds>(local))
-                                                                 : date::format("%FT%T", local);
-  return body + offset_text(info.offset);
+  if ((t.time_since_epoch() % 1000).count() == 0) return date_time_offset_text(floor<seconds>(local), info.offset);
+  return date::format("%FT%T", local) + offset_text(info.offset);
 }
 
 std::string format_human(Instant t, Zone zone) {

@@ -322,7 +322,7 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
   if (auto err = expect_space("case id")) return *err;
   at = p.pos;
   std::string_view case_text = p.token();
-  if (!parse_case_id(case_text))
+  if (!is_case_id(case_text))
     return p.fail(at, fmt::format("'{}' is not a case id", case_text),
                   "a case id looks like RMA-261123-SH-0042");
   e.case_id = std::string(case_text);
@@ -453,7 +453,15 @@ bool is_site_code(std::string_view text) {
                      [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
-std::optional<CaseId> parse_case_id(std::string_view text) {
+namespace {
+
+// The parts of a case id, as views into it.
+struct CaseIdParts {
+  std::string_view prefix, date, site;
+  std::uint32_t counter = 0;
+};
+
+std::optional<CaseIdParts> case_id_parts(std::string_view text) {
   if (text.size() > kMaxCodeBytes) return std::nullopt;
   std::size_t a = text.find('-');
   if (a == std::string_view::npos) return std::nullopt;
@@ -472,13 +480,20 @@ std::optional<CaseId> parse_case_id(std::string_view text) {
     return std::nullopt;
   if (date.size() != 6 || !digits(date) || !is_site_code(site)) return std::nullopt;
   if (counter.size() < 4 || counter.size() > 9 || !digits(counter)) return std::nullopt;
-  CaseId id;
-  id.prefix = std::string(prefix);
-  id.date = std::string(date);
-  id.site = std::string(site);
+  CaseIdParts id{prefix, date, site};
   std::from_chars(counter.data(), counter.data() + counter.size(), id.counter);
   if (id.counter == 0 || (counter.size() > 4 && counter[0] == '0')) return std::nullopt;
   return id;
+}
+
+}  // namespace
+
+bool is_case_id(std::string_view text) { return case_id_parts(text).has_value(); }
+
+std::optional<CaseId> parse_case_id(std::string_view text) {
+  auto parts = case_id_parts(text);
+  if (!parts) return std::nullopt;
+  return CaseId{std::string(parts->prefix), std::string(parts->date), std::string(parts->site), parts->counter};
 }
 
 std::string format_case_id(const CaseId& id) {

@@ -96,6 +96,7 @@ struct CaseId {
   std::uint32_t counter = 0;
 };
 std::optional<CaseId> parse_case_id(std::string_view text);
+bool is_case_id(std::string_view text);  // parse_case_id would give one (builds no strings)
 std::string format_case_id(const CaseId& id);
 bool is_site_code(std::string_view text);  // [A-Z0-9]{1,8}
 

@@ -345,8 +345,12 @@ std::optional<StoredEvent> read_entry(const Segment& s, const Entry& e, std::str
   std::string_view around;  // the byte before the line (or an LF at the start), the line, its LF
   if (!bytes.empty()) {
     if (e.offset + e.length >= bytes.size()) return std::nullopt;
-    around = bytes.substr(e.offset == 0 ? 0 : e.offset - 1, e.length + (e.offset == 0 ? 1 : 2));
-    if (e.offset == 0) buf = "\n" + std::string(around), around = buf;
+    if (e.offset == 0) {
+      buf = "\n" + std::string(bytes.substr(0, e.length + 1));
+      around = buf;
+    } else {
+      around = bytes.substr(e.offset - 1, e.length + 2);
+    }
   } else {
     buf.assign(e.length + 2, '\0');
     bool at_start = e.offset == 0;

@@ -31,8 +31,10 @@ std::string offset_text(seconds offset) {
   return fmt::format("{}{:02}:{:02}", sign, total / 3600, (total % 3600) / 60);
 }
 
-// "2026-11-23" and "2026-11-23T10:00:00" of a whole second; date::format goes through
-// iostreams and a locale, ten times slower, and reports write these by the hundred thousand.
+// Dates and whole-second times are written with fmt: date::format goes through iostreams
+// and a locale, ten times slower, and reports write them by the hundred thousand.
+
+// "2026-11-23"
 std::string date_text(date::local_days day) {
   date::year_month_day ymd{day};
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),

@@ -99,15 +99,27 @@ std::optional<std::string> read_from(int fd, std::uint64_t from) {
   }
 }
 
-bool matches(Kind kind, const Event& e, std::string_view value) {
+// What an event says for a kind of lookup (a stem matches by prefix, so it has none).
+std::optional<std::string_view> value_of(Kind kind, const Event& e) {
+  auto field = [&](const char* key) -> std::optional<std::string_view> {
+    if (const std::string* v = e.find(key)) return *v;
+    return std::nullopt;
+  };
   switch (kind) {
-    case Kind::case_id: return e.case_id == value;
-    case Kind::key: return e.find("key") && *e.find("key") == value;
-    case Kind::ref: return e.action == "refund" && e.find("ref") && *e.find("ref") == value;
-    case Kind::ext: return e.action == "open" && e.find("ext") && *e.find("ext") == value;
-    case Kind::stem: return e.case_id.starts_with(value);
+    case Kind::case_id: return e.case_id;
+    case Kind::key: return field("key");
+    case Kind::ref: return e.action == "refund" ? field("ref") : std::nullopt;
+    case Kind::ext: return e.action == "open" ? field("ext") : std::nullopt;
+    case Kind::stem: return std::nullopt;
   }
-  return false;
+  return std::nullopt;
+}
+
+// Whether an event answers a lookup of `value`.
+bool matches(Kind kind, const Event& e, std::string_view value) {
+  if (kind == Kind::stem) return e.case_id.starts_with(value);
+  auto v = value_of(kind, e);
+  return v && *v == value;
 }
 
 std::string stem_of(const std::string& case_id) {
@@ -215,12 +227,8 @@ Scan scan(std::string_view text, std::uint64_t base, std::uint32_t first_line, c
           out.entries.push_back({hash_of(kind, value), offset, static_cast<std::uint32_t>(line.size()), line_no,
                                  static_cast<std::uint32_t>(kind), 0});
         };
-        entry(Kind::case_id, e.case_id);
-        if (const std::string* key = e.find("key")) entry(Kind::key, *key);
-        if (e.action == "refund")
-          if (const std::string* ref = e.find("ref")) entry(Kind::ref, *ref);
-        if (e.action == "open")
-          if (const std::string* ext = e.find("ext")) entry(Kind::ext, *ext);
+        for (Kind kind : {Kind::case_id, Kind::key, Kind::ref, Kind::ext})
+          if (auto value = value_of(kind, e)) entry(kind, *value);
         if (out.ids.empty() || out.ids.back() != e.case_id) out.ids.push_back(e.case_id);
       },
       first_line);
@@ -365,22 +373,6 @@ std::optional<StoredEvent> read_entry(const Segment& s, const Entry& e, std::str
   auto* ok = std::get_if<ParsedLine>(&parsed);
   if (!ok) return std::nullopt;
   return stored_event(std::move(*ok), line, s.file, e.line);
-}
-
-// What an event says for a kind of lookup (a stem matches by prefix, so it has none).
-std::optional<std::string_view> value_of(Kind kind, const Event& e) {
-  auto field = [&](const char* key) -> std::optional<std::string_view> {
-    if (const std::string* v = e.find(key)) return *v;
-    return std::nullopt;
-  };
-  switch (kind) {
-    case Kind::case_id: return e.case_id;
-    case Kind::key: return field("key");
-    case Kind::ref: return e.action == "refund" ? field("ref") : std::nullopt;
-    case Kind::ext: return e.action == "open" ? field("ext") : std::nullopt;
-    case Kind::stem: return std::nullopt;
-  }
-  return std::nullopt;
 }
 
 // Hits in a segment beyond which reading its file whole is cheaper than a read per line.

@@ -41,6 +41,10 @@ struct Sums {
     if (it == by_currency.end()) by_currency.emplace(currency, m);
     else it->second += m;
   }
+  Sums& operator+=(const Sums& other) {
+    for (const auto& [currency, m] : other.by_currency) add(currency, m);
+    return *this;
+  }
   json to_json() const {
     json j = json::object();
     for (const auto& [c, m] : by_currency) j[c] = m.str();
@@ -117,6 +121,16 @@ class Tally {
     std::size_t opened = 0, open = 0, closed = 0, breaches = 0, scored = 0;
     std::int64_t score_total = 0;
     Sums refunded;
+    Group& operator+=(const Group& g) {
+      opened += g.opened;
+      open += g.open;
+      closed += g.closed;
+      breaches += g.breaches;
+      scored += g.scored;
+      score_total += g.score_total;
+      refunded += g.refunded;
+      return *this;
+    }
   };
   static inline const std::vector<std::pair<std::string, double>> kAgeBuckets = {
       {"<1d", 1}, {"1-3d", 3}, {"3-7d", 7}, {"7-14d", 14}, {"14-30d", 30}, {">30d", 1e9}};
@@ -127,6 +141,14 @@ class Tally {
   std::map<std::string, std::map<std::string, std::size_t>> open_by_state_kind_;
   struct SlaRow {
     std::size_t met = 0, breached = 0, running = 0, paused = 0, at_risk = 0;
+    SlaRow& operator+=(const SlaRow& r) {
+      met += r.met;
+      breached += r.breached;
+      running += r.running;
+      paused += r.paused;
+      at_risk += r.at_risk;
+      return *this;
+    }
   };
   std::map<std::string, SlaRow, std::less<>> sla_counts_;  // per target
   std::vector<ReportBreach> breaches_;
@@ -270,12 +292,9 @@ void Tally::add(const CaseView& v) {
 }
 
 void Tally::merge(Tally&& t) {
-  auto add_counts = [](auto& into, const auto& from) {
+  // Adds each entry of `from` (a count, a row, sums, a group) to the one of its key in `into`.
+  auto add_each = [](auto& into, const auto& from) {
     for (const auto& [k, n] : from) into[k] += n;
-  };
-  auto add_sums = [](std::map<std::string, Sums>& into, const std::map<std::string, Sums>& from) {
-    for (const auto& [k, sums] : from)
-      for (const auto& [cur, m] : sums.by_currency) into[k].add(cur, m);
   };
   auto append = [](auto& into, auto& from) {
     into.insert(into.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
@@ -284,31 +303,24 @@ void Tally::merge(Tally&& t) {
   opened_ += t.opened_;
   closed_ += t.closed_;
   open_now_ += t.open_now_;
-  for (const auto& [state, kinds] : t.open_by_state_kind_) add_counts(open_by_state_kind_[state], kinds);
-  for (const auto& [target, from] : t.sla_counts_) {
-    SlaRow& row = sla_counts_[target];
-    row.met += from.met;
-    row.breached += from.breached;
-    row.running += from.running;
-    row.paused += from.paused;
-    row.at_risk += from.at_risk;
-  }
+  for (const auto& [state, kinds] : t.open_by_state_kind_) add_each(open_by_state_kind_[state], kinds);
+  add_each(sla_counts_, t.sla_counts_);
   append(breaches_, t.breaches_);
   fail_breaches_ += t.fail_breaches_;
-  add_counts(aging_, t.aging_);
-  add_counts(reasons_, t.reasons_);
-  add_counts(categories_, t.categories_);
-  add_counts(products_, t.products_);
+  add_each(aging_, t.aging_);
+  add_each(reasons_, t.reasons_);
+  add_each(categories_, t.categories_);
+  add_each(products_, t.products_);
   for (auto [into, from] : {std::pair{&by_reason_, &t.by_reason_}, std::pair{&by_sku_, &t.by_sku_}}) {
-    add_sums(into->refunds, from->refunds);
-    add_sums(into->freight, from->freight);
-    add_sums(into->scrap, from->scrap);
+    add_each(into->refunds, from->refunds);
+    add_each(into->freight, from->freight);
+    add_each(into->scrap, from->scrap);
   }
   append(open_to_close_, t.open_to_close_);
   append(open_to_refund_, t.open_to_refund_);
   closed_cases_ += t.closed_cases_;
   scored_ += t.scored_;
-  add_counts(distribution_, t.distribution_);
+  add_each(distribution_, t.distribution_);
   score_total_ += t.score_total_;
   for (const auto& [key, value] : t.by_method_) {
     auto it = by_method_.find(key);
@@ -318,17 +330,8 @@ void Tally::merge(Tally&& t) {
       it->second.second += value.second;
     }
   }
-  add_sums(by_day_, t.by_day_);
-  for (const auto& [key, from] : t.groups_) {
-    Group& g = groups_[key];
-    g.opened += from.opened;
-    g.open += from.open;
-    g.closed += from.closed;
-    g.breaches += from.breaches;
-    g.scored += from.scored;
-    g.score_total += from.score_total;
-    for (const auto& [cur, m] : from.refunded.by_currency) g.refunded.add(cur, m);
-  }
+  add_each(by_day_, t.by_day_);
+  add_each(groups_, t.groups_);
 }
 
 Report Tally::finish() && {

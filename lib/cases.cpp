@@ -274,6 +274,13 @@ std::vector<std::size_t> case_starts(const Ledger& ledger) {
   return starts;
 }
 
+// The events of the c-th case.
+std::vector<const StoredEvent*> case_group(const Ledger& ledger, const std::vector<std::size_t>& starts, std::size_t c) {
+  std::vector<const StoredEvent*> group;
+  for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(&ledger.events[j]);
+  return group;
+}
+
 }  // namespace
 
 std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Instant now) {
@@ -282,27 +289,15 @@ std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Inst
   std::vector<CaseView> views(cases);
   on_each(
       cases,
-      [&](std::size_t c) {
-        std::vector<const StoredEvent*> group;
-        for (std::size_t j = starts[c]; j < starts[c + 1]; ++j) group.push_back(&ledger.events[j]);
-        views[c] = view_case(replay_case(group), policies, now);
-      },
+      [&](std::size_t c) { views[c] = view_case(replay_case(case_group(ledger, starts, c)), policies, now); },
       {}, kCasesPerBatch);
   return views;
 }
 
 std::vector<Case> replay_all(const Ledger& ledger) {
+  std::vector<std::size_t> starts = case_starts(ledger);
   std::vector<Case> out;
-  std::size_t i = 0;
-  std::vector<const StoredEvent*> group;
-  while (i < ledger.events.size()) {
-    group.clear();
-    std::size_t j = i;
-    while (j < ledger.events.size() && ledger.events[j].event.case_id == ledger.events[i].event.case_id)
-      group.push_back(&ledger.events[j++]);
-    out.push_back(replay_case(group));
-    i = j;
-  }
+  for (std::size_t c = 0; c + 1 < starts.size(); ++c) out.push_back(replay_case(case_group(ledger, starts, c)));
   return out;
 }
 

@@ -177,9 +177,9 @@ CheckReport check_events(const std::vector<std::string>& files, const std::vecto
   // Cases are independent: check them on every core, in slices of whole cases, and keep
   // the findings in case order.
   Files names{files};
-  std::size_t slices = worker_count();
+  unsigned slices = worker_count();
   std::vector<std::vector<Finding>> found(slices);
-  on_threads(worker_count(), [&](std::size_t slice) {
+  on_threads(slices, [&](std::size_t slice) {
     std::size_t cases = starts.size() - 1;
     std::vector<const CheckEvent*> group;
     for (std::size_t c = cases * slice / slices; c < cases * (slice + 1) / slices; ++c) {

@@ -57,6 +57,21 @@ writes() {
   rma note "${ids[1]}" "索引 note" >/dev/null
   rma open --kind complaint --customer C-IX --reason other --channel phone --ext REQ-IX -q >/dev/null
   rma open --kind complaint --customer C-IX --reason other --channel phone --ext REQ-IX -q >/dev/null  # same request
+  # An import asks the index about all its rows at once: a key seen before, a refund
+  # reference seen before, a case named by its ext:, a case opened earlier in the file.
+  cat >"$RMA_DIR/rows.csv" <<CSV
+action,case,key,note,amount,ref,kind,customer,reason,channel,ext
+note,${ids[2]},IXK-1,first,,,,,,,
+note,${ids[2]},IXK-1,again,,,,,,,
+refund,$id,IXK-2,,60.00,IX-2,,,,,
+note,ext:REQ-IX,IXK-3,by ext,,,,,,,
+open,,IXK-4,,,,complaint,C-IX2,other,web,REQ-IX2
+note,ext:REQ-IX2,IXK-5,opened above,,,,,,,
+CSV
+  expect 0 "an import of rows on known, ext: and new cases" rma import "$RMA_DIR/rows.csv"
+  [[ $OUT == *"4 appended, 2 already done"* ]] && pass || fail "the import appends 4 rows: $OUT"
+  expect 0 "the same import again" rma import "$RMA_DIR/rows.csv"
+  [[ $OUT == *"0 appended, 6 already done"* ]] && pass || fail "a retry appends nothing: $OUT"
 }
 RMA_DIR=$TMP_ROOT/with writes
 RMA_DIR=$TMP_ROOT/without RMA_INDEX=off writes

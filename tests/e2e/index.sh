@@ -25,7 +25,8 @@ traced() {
 
 # --- every case of the example workspace, every way it is shown --------------------------
 cp -r "$EXAMPLES/returns" "$TMP_ROOT/returns"
-export RMA_DIR=$TMP_ROOT/returns RMA_OPERATOR=alice RMA_NOW="2026-11-23 18:00"
+# A fresh clone of the examples has no .rma/site: the writers below write as site SH.
+export RMA_DIR=$TMP_ROOT/returns RMA_OPERATOR=alice RMA_NOW="2026-11-23 18:00" RMA_SITE=SH
 mapfile -t ids < <(RMA_INDEX=off rma list --ids)
 [ "${#ids[@]}" -gt 10 ] && pass || fail "the example workspace has its cases"
 for id in "${ids[@]}"; do
@@ -75,12 +76,13 @@ CSV
 }
 RMA_DIR=$TMP_ROOT/with writes
 RMA_DIR=$TMP_ROOT/without RMA_INDEX=off writes
+[ "$(ledger_sum "$TMP_ROOT/with")" != "$(ledger_sum "$EXAMPLES/returns")" ] && pass || fail "the writes wrote nothing"
 [ "$(ledger_sum "$TMP_ROOT/with")" = "$(ledger_sum "$TMP_ROOT/without")" ] && pass || fail "writes through the index wrote other bytes"
 [ ! -d "$TMP_ROOT/without/.rma/index" ] && pass || fail "RMA_INDEX=off wrote an index"
 RMA_DIR=$TMP_ROOT/with expect 0 "check after writes through the index" rma check
 
 # --- another clone's lines arrive by git pull; git reset cuts them again ---------------------
-unset RMA_DIR
+unset RMA_DIR RMA_SITE
 cd "$TMP_ROOT"
 git init -q --bare remote.git
 "$RMA" init A --site A --git --by wang -q

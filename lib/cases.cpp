@@ -25,7 +25,7 @@ constexpr StateName kStates[] = {
     {State::cancelled, "cancelled"}, {State::closed, "closed"},
 };
 
-std::optional<Money> money_of(const std::string& text, const std::string& currency) {
+std::optional<Money> money_of(std::string_view text, const std::string& currency) {
   if (text.empty()) return std::nullopt;
   try {
     return Money::parse(text, is_currency_code(currency) ? currency_minor_digits(currency) : 2);
@@ -34,7 +34,7 @@ std::optional<Money> money_of(const std::string& text, const std::string& curren
   }
 }
 
-std::optional<std::int64_t> int_of(const std::string& text) {
+std::optional<std::int64_t> int_of(std::string_view text) {
   if (text.empty() || text.size() > 12) return std::nullopt;
   std::int64_t v = 0;
   for (char c : text) {
@@ -156,7 +156,7 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
   std::map<std::uint32_t, std::map<std::string, std::string>> corrections;
   for (const auto* e : c.events) {
     if (e->event.action != "correct") continue;
-    auto of = int_of(e->event.get("of"));
+    auto of = int_of(e->event.value("of"));
     if (!of) continue;
     for (const auto& f : e->event.fields)
       if (f.key.starts_with("set_")) corrections[static_cast<std::uint32_t>(*of)][f.key.substr(4)] = f.value;
@@ -172,76 +172,77 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
     const Event& e = corrected_copy ? *corrected_copy : stored->event;
     Instant when = stored->when;
     if (auto corrected = corrections.find(e.seq); corrected != corrections.end() && corrected->second.contains("at"))
-      if (auto t = parse_stored_time(e.get("at"))) when = *t;
+      if (auto t = parse_stored_time(e.value("at"))) when = *t;
     c.last_seq = std::max(c.last_seq, e.seq);
     c.last_when = std::max(c.last_when, when);
     const std::string& a = e.action;
     if (a == "open") {
-      c.kind = parse_kind(e.get("kind")).value_or(CaseKind::complaint);
-      c.order = e.get("order");
-      c.customer = e.get("customer");
-      c.sku = e.get("sku");
-      c.category = e.get("category");
-      c.reason = e.get("reason");
-      c.channel = e.get("channel");
-      c.currency = e.get("currency");
-      c.policy_ref = e.get("policy");
-      c.ext = e.get("ext");
-      c.note = e.get("note");
-      c.qty = int_of(e.get("qty")).value_or(1);
-      c.priority = !e.get("priority").empty();
-      c.override_ = !e.get("override").empty();
-      c.delivered = parse_stored_time(e.get("delivered"));
-      c.paid = money_of(e.get("paid"), c.currency);
+      c.kind = parse_kind(e.value("kind")).value_or(CaseKind::complaint);
+      c.order = e.value("order");
+      c.customer = e.value("customer");
+      c.sku = e.value("sku");
+      c.category = e.value("category");
+      c.reason = e.value("reason");
+      c.channel = e.value("channel");
+      c.currency = e.value("currency");
+      c.policy_ref = e.value("policy");
+      c.ext = e.value("ext");
+      c.note = e.value("note");
+      c.qty = int_of(e.value("qty")).value_or(1);
+      c.priority = !e.value("priority").empty();
+      c.override_ = !e.value("override").empty();
+      c.delivered = parse_stored_time(e.value("delivered"));
+      c.paid = money_of(e.value("paid"), c.currency);
       c.opened = when;
       c.opened_by = e.by;
       int digits = is_currency_code(c.currency) ? currency_minor_digits(c.currency) : 2;
       c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
       c.state = State::opened;
     } else if (a == "review") {
-      std::string decision = e.get("decision");
+      std::string_view decision = e.value("decision");
       if (decision == "approve") {
-        c.resolution = e.get("resolution");
-        c.owed = money_of(e.get("amount"), c.currency);
+        c.resolution = e.value("resolution");
+        c.owed = money_of(e.value("amount"), c.currency);
         if (!c.owed)
           c.owed = c.resolution == "refund" && c.paid ? *c.paid : Money::from_minor(0, c.refunded.digits());
-        if (c.currency.empty() && is_currency_code(e.get("currency"))) {
+        if (c.currency.empty() && is_currency_code(e.value("currency"))) {
           // A complaint records no payment at open: its currency comes with the approval.
-          c.currency = e.get("currency");
+          c.currency = e.value("currency");
           int digits = currency_minor_digits(c.currency);
           c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
-          c.owed = money_of(e.get("amount"), c.currency);
+          c.owed = money_of(e.value("amount"), c.currency);
           if (!c.owed) c.owed = Money::from_minor(0, digits);
         }
-        c.freight = e.get("freight");
-        c.keep_goods = !e.get("keep_goods").empty();
+        c.freight = e.value("freight");
+        c.keep_goods = !e.value("keep_goods").empty();
         c.state = State::approved;
       } else if (decision == "reject") {
-        c.reject_reason = e.get("why");
+        c.reject_reason = e.value("why");
         c.state = State::rejected;
       } else if (decision == "need-info") {
         c.state = State::waiting_info;
       }
     } else if (a == "ship") {
-      if (auto cost = money_of(e.get("cost"), c.currency)) c.freight_cost += *cost;
-      c.state = e.get("direction") == "replacement" ? State::sent : State::returning;
+      if (auto cost = money_of(e.value("cost"), c.currency)) c.freight_cost += *cost;
+      c.state = e.value("direction") == "replacement" ? State::sent : State::returning;
     } else if (a == "receive") {
-      c.received_qty = int_of(e.get("qty")).value_or(0);
-      c.damaged_qty = int_of(e.get("damaged")).value_or(0);
-      c.condition = e.get("condition");
-      c.disposition = e.get("disposition");
+      c.received_qty = int_of(e.value("qty")).value_or(0);
+      c.damaged_qty = int_of(e.value("damaged")).value_or(0);
+      c.condition = e.value("condition");
+      c.disposition = e.value("disposition");
       c.state = State::received;
     } else if (a == "repair") {
       c.state = State::repaired;
     } else if (a == "refund") {
-      Money amount = money_of(e.get("amount"), c.currency).value_or(Money::from_minor(0, c.refunded.digits()));
+      Money amount = money_of(e.value("amount"), c.currency).value_or(Money::from_minor(0, c.refunded.digits()));
       Money deductions = Money::from_minor(0, c.refunded.digits());
       for (const auto& f : e.fields)
         if (f.key.starts_with("deduct_"))
           if (auto d = money_of(f.value, c.currency)) deductions += *d;
       c.refunded += amount;
       c.deducted += deductions;
-      c.refunds.push_back({e.get("ref"), amount, deductions, e.get("currency"), e.get("method"), when});
+      c.refunds.push_back({std::string(e.value("ref")), amount, deductions, std::string(e.value("currency")),
+                           std::string(e.value("method")), when});
       c.state = c.remaining().minor() <= 0 ? State::refunded : State::partially_refunded;
       if (c.state == State::refunded) c.completing_refunds.push_back(stored);
     } else if (a == "escalate") {
@@ -250,7 +251,7 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
       c.state = State::cancelled;
     } else if (a == "close") {
       c.before_close = c.state;
-      c.satisfaction = int_of(e.get("satisfaction"));
+      c.satisfaction = int_of(e.value("satisfaction"));
       c.state = State::closed;
     } else if (a == "reopen") {
       c.state = State::opened;
@@ -402,18 +403,28 @@ struct Clock {
 }  // namespace
 
 std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant now) {
-  std::map<std::string, Clock> clocks;
-  std::vector<std::string> order;
-  bool paused = false;
-  auto start = [&](const std::string& target, Instant t) {
-    if (!policy.sla_target(target, c.priority)) return;
-    if (!clocks.contains(target)) order.push_back(target);
-    clocks[target] = Clock{t, std::nullopt, {}};
-    if (paused) clocks[target].pauses.emplace_back(t, std::nullopt);
+  // The clocks in the order they first started (a handful: a flat list, found by name).
+  struct Named {
+    std::string_view target;
+    Clock clock;
   };
-  auto stop = [&](const std::string& target, Instant t) {
-    auto it = clocks.find(target);
-    if (it != clocks.end() && !it->second.stop) it->second.stop = t;
+  std::vector<Named> clocks;
+  auto find = [&](std::string_view target) -> Clock* {
+    for (auto& n : clocks)
+      if (n.target == target) return &n.clock;
+    return nullptr;
+  };
+  bool paused = false;
+  auto start = [&](std::string_view target, Instant t) {
+    if (!policy.sla_target(target, c.priority)) return;
+    Clock* clock = find(target);
+    if (!clock) clock = &clocks.emplace_back(Named{target, {}}).clock;
+    *clock = Clock{t, std::nullopt, {}};
+    if (paused) clock->pauses.emplace_back(t, std::nullopt);
+  };
+  auto stop = [&](std::string_view target, Instant t) {
+    Clock* clock = find(target);
+    if (clock && !clock->stop) clock->stop = t;
   };
   auto set_paused = [&](bool on, Instant t) {
     if (on == paused) return;
@@ -424,7 +435,7 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
       else if (!clock.pauses.empty() && !clock.pauses.back().second) clock.pauses.back().second = t;
     }
   };
-  auto open_clocks = [&](Instant t, const std::string& channel) {
+  auto open_clocks = [&](Instant t, std::string_view channel) {
     bool in_person = channel == "phone" || channel == "store";
     if (c.kind == CaseKind::complaint) {
       start("complaint_response", t);
@@ -445,13 +456,13 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
     Instant t = stored->when;
     const std::string& a = e.action;
     if (a == "open") {
-      open_clocks(t, e.get("channel"));
+      open_clocks(t, e.value("channel"));
     } else if (a == "contact") {
       stop("first_contact", t);
       stop("complaint_response", t);
       stop("follow_up", t);
     } else if (a == "review") {
-      std::string decision = e.get("decision");
+      std::string_view decision = e.value("decision");
       if (decision == "need-info") {
         set_paused(true, t);
         continue;
@@ -460,14 +471,14 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
       stop("review", t);
       stop("resolution", t);
       if (decision == "approve") {
-        resolution = e.get("resolution");
-        keep_goods = !e.get("keep_goods").empty();
+        resolution = e.value("resolution");
+        keep_goods = !e.value("keep_goods").empty();
         bool goods_back = c.kind != CaseKind::complaint && !keep_goods && resolution != "compensation" && resolution != "none";
         if (!goods_back && (resolution == "refund" || resolution == "compensation")) start("refund", t);
         if (resolution == "none") start("follow_up", t);
       }
     } else if (a == "receive") {
-      Instant arrived = parse_stored_time(e.get("arrived")).value_or(t);
+      Instant arrived = parse_stored_time(e.value("arrived")).value_or(t);
       if (policy.sla_target("intake", c.priority)) {
         start("intake", arrived);
         stop("intake", e.recorded);
@@ -480,7 +491,7 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
         start("follow_up", t);
       }
     } else if (a == "ship") {
-      if (e.get("direction") == "replacement") start("follow_up", t);
+      if (e.value("direction") == "replacement") start("follow_up", t);
     } else if (a == "repair") {
       start("follow_up", t);
     } else if (a == "close" || a == "cancel") {
@@ -490,15 +501,13 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
       set_paused(false, t);
     } else if (a == "reopen") {
       clocks.clear();
-      order.clear();
       paused = false;
       open_clocks(t, "");
     }
   }
 
   std::vector<SlaStatus> out;
-  for (const auto& name : order) {
-    const Clock& clock = clocks[name];
+  for (const auto& [name, clock] : clocks) {
     SlaStatus s;
     s.target = name;
     s.duration = *policy.sla_target(name, c.priority);

@@ -22,6 +22,11 @@ std::string Event::get(std::string_view key) const {
   return v ? *v : std::string{};
 }
 
+std::string_view Event::value(std::string_view key) const {
+  const std::string* v = find(key);
+  return v ? std::string_view(*v) : std::string_view{};
+}
+
 void Event::set(std::string_view key, std::string value) {
   for (auto& f : fields)
     if (f.key == key) {
@@ -129,11 +134,29 @@ bool is_canonical_order(const Event& event) {
   return true;
 }
 
+namespace {
+
+// Byte classes for the checks every line goes through, one table lookup a byte.
+enum : unsigned char { kKeyByte = 1, kHexByte = 2 };
+constexpr std::array<unsigned char, 256> kByteClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (std::size_t c = 'a'; c <= 'z'; ++c) t[c] |= kKeyByte;
+  for (std::size_t c = '0'; c <= '9'; ++c) t[c] |= kKeyByte | kHexByte;
+  t['_'] |= kKeyByte;
+  for (std::size_t c = 'a'; c <= 'f'; ++c) t[c] |= kHexByte;
+  return t;
+}();
+
+bool all_in(std::string_view s, unsigned char cls) {
+  unsigned char all = cls;
+  for (char c : s) all &= kByteClass[static_cast<unsigned char>(c)];
+  return all == cls;
+}
+
+}  // namespace
+
 bool is_valid_key(std::string_view key) {
-  if (key.empty() || key[0] < 'a' || key[0] > 'z') return false;
-  return std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  return !key.empty() && key[0] >= 'a' && key[0] <= 'z' && all_in(key, kKeyByte);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -267,15 +290,17 @@ struct LineParser {
   }
 };
 
-bool is_hex32(std::string_view s) {
-  if (s.size() != 32) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
+bool is_hex32(std::string_view s) { return s.size() == 32 && all_in(s, kHexByte); }
 
 }  // namespace
 
 std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
+  ParsedLine out;
+  if (auto err = parse_line_into(line, out.event, out.body_length)) return std::move(*err);
+  return out;
+}
+
+std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::size_t& body_length) {
   LineParser p{line};
   if (line.size() > kMaxLineBytes)
     return p.fail(kMaxLineBytes, "line is longer than 64 KiB", "split the note; no event is this long");
@@ -297,9 +322,9 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
                     "tabs, newlines and CR are written as \\t \\n \\r inside quotes");
   }
 
-  ParsedLine out;
-  Event& e = out.event;
-  e.fields.reserve(static_cast<std::size_t>(std::count(line.begin(), line.end(), '=')));
+  // Fields are written over the ones already there, in place; `used` of them are this line's.
+  std::size_t used = 0;
+  if (e.fields.capacity() == 0) e.fields.reserve(static_cast<std::size_t>(std::count(line.begin(), line.end(), '=')));
 
   std::size_t at = p.pos;
   std::string_view recorded = p.token();
@@ -325,7 +350,7 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
   if (!is_case_id(case_text))
     return p.fail(at, fmt::format("'{}' is not a case id", case_text),
                   "a case id looks like RMA-261123-SH-0042");
-  e.case_id = std::string(case_text);
+  e.case_id.assign(case_text);
 
   if (auto err = expect_space("seq")) return *err;
   at = p.pos;
@@ -348,7 +373,7 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
                              : "actions are open, review, ship, receive, repair, refund, contact, "
                                "note, escalate, correct, resolve, cancel, close, reopen");
   }
-  e.action = std::string(action);
+  e.action.assign(action);
 
   bool have_by = false;
   while (true) {
@@ -376,12 +401,17 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
         return p.fail(p.pos, "h= must be the last field", "nothing may follow the hash");
       if (!have_by)
         return p.fail(key_start, "the line has no by=<operator>", "every event names the operator who recorded it");
-      e.hash = std::string(hash);
-      out.body_length = key_start - 1;
-      return out;
+      e.hash.assign(hash);
+      e.fields.resize(used);
+      body_length = key_start - 1;
+      return std::nullopt;
     }
 
-    std::string value;
+    // The value goes straight to where it is kept: by=, or the next field.
+    bool is_by = key == "by";
+    if (!is_by && used == e.fields.size()) e.fields.emplace_back();
+    std::string& value = is_by ? e.by : e.fields[used].value;
+    value.clear();
     if (p.pos < line.size() && line[p.pos] == '"') {
       ++p.pos;
       bool closed = false;
@@ -429,18 +459,18 @@ std::variant<ParsedLine, LineError> parse_line(std::string_view line) {
           return p.fail(value_start + i, fmt::format("'{}' in a bare value", c),
                         "values holding \" \\ = or # are written in double quotes");
       }
-      value = std::string(bare);
+      value.assign(bare);
     }
 
-    if (key == "by") {
+    if (is_by) {
       if (have_by) return p.fail(key_start, "by= appears twice", "an event has one operator");
       have_by = true;
-      e.by = std::move(value);
       continue;
     }
-    if (e.find(key))
-      return p.fail(key_start, fmt::format("key '{}' appears twice", key), "each key appears once in an event");
-    e.fields.push_back({std::string(key), std::move(value)});
+    for (std::size_t i = 0; i < used; ++i)
+      if (e.fields[i].key == key)
+        return p.fail(key_start, fmt::format("key '{}' appears twice", key), "each key appears once in an event");
+    e.fields[used++].key.assign(key);
   }
 }
 

@@ -41,7 +41,8 @@ struct Event {
   std::string hash;  // h=, 32 hex digits
 
   const std::string* find(std::string_view key) const;
-  std::string get(std::string_view key) const;  // "" when absent
+  std::string get(std::string_view key) const;          // "" when absent
+  std::string_view value(std::string_view key) const;   // the same, without a copy
   void set(std::string_view key, std::string value);
   bool operator==(const Event&) const = default;
 };
@@ -60,6 +61,10 @@ struct ParsedLine {
 // Parses one line (without its LF). Keys may come in any order, `h` last; unknown keys
 // are kept.
 std::variant<ParsedLine, LineError> parse_line(std::string_view line);
+// The same into `out`, reusing its strings' storage (a reader parsing many lines into the
+// same few events allocates nothing once they have grown); nullopt when the line parses.
+// After an error `out` holds a partial event.
+std::optional<LineError> parse_line_into(std::string_view line, Event& out, std::size_t& body_length);
 
 // When the fact happened: `at` where the event has a valid one, else `recorded`.
 Instant event_time(const Event& event);

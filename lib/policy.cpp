@@ -24,7 +24,7 @@ bool Policy::knows_reason(const std::string& reason) const {
   return is_quality(reason) || std::find(other_reasons.begin(), other_reasons.end(), reason) != other_reasons.end();
 }
 
-std::optional<Duration> Policy::sla_target(const std::string& target, bool urgent) const {
+std::optional<Duration> Policy::sla_target(std::string_view target, bool urgent) const {
   if (urgent) {
     auto it = sla_priority.find(target);
     if (it != sla_priority.end()) return it->second;
@@ -279,7 +279,7 @@ class PolicyReader {
     if (auto limit = duration(*t, "approval", "backdate_limit")) p.backdate_limit = *limit;
   }
 
-  void read_sla_targets(const toml::table& t, std::string_view name, std::map<std::string, Duration>& out) {
+  void read_sla_targets(const toml::table& t, std::string_view name, std::map<std::string, Duration, std::less<>>& out) {
     for (auto&& [k, v] : t) {
       std::string key(k.str());
       if (key == "priority" && name == "sla") continue;

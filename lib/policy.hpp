@@ -39,8 +39,8 @@ struct Policy {
   std::string overrides = "supervisor";                 // supervisor | operator | never
   Duration backdate_limit{24, DurationUnit::hours};
 
-  std::map<std::string, Duration> sla;           // target -> duration
-  std::map<std::string, Duration> sla_priority;  // overrides for --priority cases
+  std::map<std::string, Duration, std::less<>> sla;           // target -> duration
+  std::map<std::string, Duration, std::less<>> sla_priority;  // overrides for --priority cases
 
   // calendar
   std::vector<std::string> workdays;  // mon..sun
@@ -53,7 +53,7 @@ struct Policy {
   std::string ref() const { return id + "@" + std::to_string(version); }
   bool is_quality(const std::string& reason) const;
   bool knows_reason(const std::string& reason) const;
-  std::optional<Duration> sla_target(const std::string& target, bool urgent) const;
+  std::optional<Duration> sla_target(std::string_view target, bool urgent) const;
   // Whether an amount owed in `currency` needs a supervisor (a currency not listed always does).
   bool needs_supervisor(const Money& owed, const std::string& owed_currency) const;
 };

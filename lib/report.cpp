@@ -582,22 +582,32 @@ std::optional<std::string_view> line_case(std::string_view line, Instant as_of) 
   return line.substr(a + 1, b - a - 1);
 }
 
-// Parses, replays and tallies one case whose lines are all here.
-void tally_case(const Gathering& g, PolicyCache& policies, const ReportOptions& o, Tally& tally) {
-  std::vector<StoredEvent> events;
-  events.reserve(g.where.size());
+// Parses, replays and tallies one case whose lines are all here. `scratch` holds the events
+// of the case (each thread has one, reused from case to case: once its strings have grown,
+// parsing allocates nothing).
+void tally_case(const Gathering& g, PolicyCache& policies, const ReportOptions& o, Tally& tally,
+                std::vector<StoredEvent>& scratch) {
+  std::size_t used = 0;
   std::size_t pos = 0;
   for (const auto& [file, line_no] : g.where) {
     std::size_t end = g.text.find('\n', pos);
     std::string_view line(g.text.data() + pos, end - pos);
     pos = end + 1;
-    auto parsed = parse_line(line);
-    if (auto* ok = std::get_if<ParsedLine>(&parsed)) events.push_back(stored_event(std::move(*ok), line, file, line_no));
+    if (used == scratch.size()) scratch.emplace_back();
+    StoredEvent& se = scratch[used];
+    std::size_t body_length = 0;
+    if (parse_line_into(line, se.event, body_length)) continue;  // the first pass reported it
+    se.body.assign(line.substr(0, body_length));
+    se.file = file;
+    se.line = line_no;
+    se.when = event_time(se.event);
+    ++used;
   }
-  if (events.empty()) return;  // every line failed to parse: not a case
+  if (used == 0) return;  // every line failed to parse: not a case
   // In seq order; the branches of a fork in file and line order, as a whole read has them.
   std::vector<const StoredEvent*> group;
-  for (const auto& e : events) group.push_back(&e);
+  group.reserve(used);
+  for (std::size_t k = 0; k < used; ++k) group.push_back(&scratch[k]);
   std::sort(group.begin(), group.end(), [](const StoredEvent* a, const StoredEvent* b) {
     return std::tie(a->event.seq, a->file, a->line) < std::tie(b->event.seq, b->file, b->line);
   });
@@ -664,6 +674,7 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
   // case's lines, and replay and tally it as soon as it has all of them. The bytes read
   // are the first pass's (same file, same length), so each line's case is known.
   std::vector<Tally> tallies(threads, Tally(o, zone));
+  std::vector<std::vector<StoredEvent>> scratch(threads);
   std::array<std::mutex, 64> stripes;  // a case's gathering is guarded by stripes[number % 64]
   std::atomic<bool> changed{false};
   on_each(n, [&](std::size_t i, unsigned thread) {
@@ -692,7 +703,7 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
         // existing one would hand it that one's old buffer).
         complete.emplace(std::move(g));
       }
-      tally_case(*complete, policies, o, tallies[thread]);
+      tally_case(*complete, policies, o, tallies[thread], scratch[thread]);
     });
     seen[i].cases = {};
   });

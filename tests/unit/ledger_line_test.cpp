@@ -113,6 +113,41 @@ TEST_CASE("malformed lines are refused with the column of the fault") {
   }
 }
 
+TEST_CASE("parse_line_into reuses an event: after any earlier line, the result is parse_line's") {
+  Event first = sample();
+  first.fields.push_back({"deduct_freight", "a value longer than the small-string buffer"});
+  first.action = "refund";
+  std::vector<std::string> lines = {
+      seal_event(first, kZeroHash),
+      "2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=x by=alice h=0123456789abcdef0123456789abcdef\n",
+      "2026-11-23T03:38:30.123Z RMA-261123-SH-0042 3 note note=\"a \\\"quoted\\\" one\" by=bo h=0123456789abcdef0123456789abcdef\n",
+      "2026-11-23T03:38:30.123Z RMA-261123-SH-0042 4 close by=c h=0123456789abcdef0123456789abcdef\n",
+      seal_event(first, kZeroHash),
+  };
+  Event reused;
+  for (const auto& text : lines) {
+    std::string_view line(text.data(), text.size() - 1);
+    CAPTURE(line);
+    auto expected = parse_line(line);
+    REQUIRE(std::holds_alternative<ParsedLine>(expected));
+    std::size_t body_length = 0;
+    CHECK_FALSE(parse_line_into(line, reused, body_length).has_value());
+    CHECK(reused == std::get<ParsedLine>(expected).event);
+    CHECK(body_length == std::get<ParsedLine>(expected).body_length);
+  }
+  // A refused line gives the same error, however much the event held before.
+  std::string_view twice = "2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=a note=b by=a h=0123456789abcdef0123456789abcdef";
+  std::size_t body_length = 0;
+  auto err = parse_line_into(twice, reused, body_length);
+  REQUIRE(err.has_value());
+  CHECK(err->byte == std::get<LineError>(parse_line(twice)).byte);
+  CHECK(err->message == std::get<LineError>(parse_line(twice)).message);
+  // And the next good line parses whole again.
+  std::string_view good(lines[1].data(), lines[1].size() - 1);
+  CHECK_FALSE(parse_line_into(good, reused, body_length).has_value());
+  CHECK(reused == std::get<ParsedLine>(parse_line(good)).event);
+}
+
 TEST_CASE("case ids") {
   auto id = parse_case_id("RMA-261123-SH-0042");
   REQUIRE(id);

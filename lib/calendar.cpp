@@ -70,7 +70,7 @@ bool Calendar::is_workday(date::local_days day) const {
   return (workdays_ >> weekday) & 1u;
 }
 
-std::vector<std::pair<Instant, Instant>> Calendar::intervals(date::local_days day) const {
+const std::vector<std::pair<Instant, Instant>>& Calendar::intervals(date::local_days day) const {
   // Turning local hours into instants asks the time zone database each time; a report
   // asks for the same days a million times, so each thread remembers the days it has seen.
   thread_local std::unordered_map<std::uint64_t, std::vector<std::pair<Instant, Instant>>> memo;
@@ -151,24 +151,25 @@ Instant Calendar::add_business_days(Instant t, std::int64_t n) const {
   Instant open = next_opening(t);
   date::local_days day = local_day(open);
   // Business time already passed on that day before `open`.
-  auto today = intervals(day);
+  const auto* today = &intervals(day);
   Millis offset{0};
-  if (today.empty() || open < today.front().first) {
+  if (today->empty() || open < today->front().first) {
     // `open` is in a range that began the day before (a 24/7 calendar across midnight):
     // measure from the first opening of its own business day.
     day -= date::days{1};
-    today = intervals(day);
+    today = &intervals(day);
   }
-  for (auto [a, b] : today) {
+  for (auto [a, b] : *today) {
     if (open <= a) break;
     offset += std::min(open, b) - a;
   }
   for (std::int64_t k = 0; k < n; ++k) day = next_workday(day);
-  auto target = intervals(day);
+  const auto& target = intervals(day);
   if (target.empty()) return open;
+  Instant first = target.front().first;  // read before the next intervals() call
   // Where the offset ends exactly at a break (12:00 before a 13:30 reopening), the business
   // clock reads the same at both instants; the day's work resumes at the later one.
-  return next_opening(add_business_time(target.front().first, offset));
+  return next_opening(add_business_time(first, offset));
 }
 
 Deadline Calendar::deadline(Instant start, Duration d, Counting counting) const {
@@ -189,7 +190,7 @@ Deadline Calendar::deadline(Instant start, Duration d, Counting counting) const 
       if (counting == Counting::end_of_day) {
         date::local_days day = local_day(start);
         for (std::int64_t k = 0; k < d.amount; ++k) day = next_workday(day);
-        auto target = intervals(day);
+        const auto& target = intervals(day);
         if (target.empty()) return {start, true};
         return {target.back().second, true};
       }

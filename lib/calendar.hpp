@@ -61,8 +61,9 @@ class Calendar {
 
   Zone zone() const { return zone_; }
   bool is_workday(date::local_days day) const;
-  // The business intervals of a local day, as instants, in order.
-  std::vector<std::pair<Instant, Instant>> intervals(date::local_days day) const;
+  // The business intervals of a local day, as instants, in order. The reference stays valid
+  // until this thread's next call (the days are remembered, and forgotten in bulk).
+  const std::vector<std::pair<Instant, Instant>>& intervals(date::local_days day) const;
 
   // The instant itself when it is inside business hours, else the next opening.
   Instant next_opening(Instant t) const;

@@ -107,7 +107,7 @@ void select_branches(const std::vector<const StoredEvent*>& events, Case& c) {
     const StoredEvent* e = ordered[i];
     for (std::size_t j = i; j-- > 0;) {
       const StoredEvent* p = ordered[j];
-      if (e->event.action != "resolve" && p->event.seq + 1 != e->event.seq) continue;
+      if (!e->event.is("resolve") && p->event.seq + 1 != e->event.seq) continue;
       if (chain_hash(p->event.hash, e->body) == e->event.hash) {
         parent[e] = p;
         break;
@@ -116,7 +116,7 @@ void select_branches(const std::vector<const StoredEvent*>& events, Case& c) {
   }
   std::set<std::string> discarded_hashes;
   for (const auto* e : ordered)
-    if (e->event.action == "resolve") {
+    if (e->event.is("resolve")) {
       std::string list = e->event.get("discard");
       std::size_t pos = 0;
       while (pos <= list.size()) {
@@ -155,7 +155,7 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
   // Corrections first: `correct of=N set_key=value` changes what event N says.
   std::map<std::uint32_t, std::map<std::string, std::string>> corrections;
   for (const auto* e : c.events) {
-    if (e->event.action != "correct") continue;
+    if (!e->event.is("correct")) continue;
     auto of = int_of(e->event.value("of"));
     if (!of) continue;
     for (const auto& f : e->event.fields)
@@ -175,7 +175,7 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
       if (auto t = parse_stored_time(e.value("at"))) when = *t;
     c.last_seq = std::max(c.last_seq, e.seq);
     c.last_when = std::max(c.last_when, when);
-    const std::string& a = e.action;
+    std::string_view a = e.action;
     if (a == "open") {
       c.kind = parse_kind(e.value("kind")).value_or(CaseKind::complaint);
       c.order = e.value("order");
@@ -454,7 +454,7 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
   for (const StoredEvent* stored : c.events) {
     const Event& e = stored->event;
     Instant t = stored->when;
-    const std::string& a = e.action;
+    std::string_view a = e.action;
     if (a == "open") {
       open_clocks(t, e.value("channel"));
     } else if (a == "contact") {

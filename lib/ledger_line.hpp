@@ -43,6 +43,7 @@ struct Event {
   const std::string* find(std::string_view key) const;
   std::string get(std::string_view key) const;          // "" when absent
   std::string_view value(std::string_view key) const;   // the same, without a copy
+  bool is(std::string_view a) const { return std::string_view(action) == a; }  // sizes first, no strlen
   void set(std::string_view key, std::string value);
   bool operator==(const Event&) const = default;
 };

@@ -179,7 +179,7 @@ void Tally::add(const CaseView& v) {
   if (case_in_period) ++opened_;
   std::optional<Instant> first_close;
   for (const auto* e : c.events)
-    if (e->event.action == "close") {
+    if (e->event.is("close")) {
       if (!first_close) first_close = e->when;
       if (in_period(e->when, o)) ++closed_;
     }

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <map>
+#include <memory>
+#include <memory_resource>
 #include <mutex>
 #include <unordered_map>
 
@@ -113,6 +115,9 @@ class Tally {
 
   // `v`'s events must still be there.
   void add(const CaseView& v);
+  // Puts the breaches in report order: latest first; ties in case and clock order. Tallies
+  // sorted on their own threads merge in linear time.
+  void sort_breaches();
   void merge(Tally&& other);
   Report finish() &&;
 
@@ -152,6 +157,7 @@ class Tally {
   };
   std::map<std::string, SlaRow, std::less<>> sla_counts_;  // per target
   std::vector<ReportBreach> breaches_;
+  bool breaches_sorted_ = false;
   std::map<const Policy*, Instant> horizons_;  // now + 24 business hours, per calendar
   std::size_t fail_breaches_ = 0;
   std::map<std::string, std::size_t> aging_;
@@ -212,6 +218,7 @@ void Tally::add(const CaseView& v) {
       bool happened_in_period = in_period(s.due.at, o) && s.due.at <= now;
       if ((!s.stop && c.is_open()) || happened_in_period) ++fail_breaches_;
       breaches_.push_back({c.id, s.target, s.due.last(), s.stop, hours_of(s.late), c.state, i});
+      breaches_sorted_ = false;
     }
   }
 
@@ -291,6 +298,21 @@ void Tally::add(const CaseView& v) {
   }
 }
 
+namespace {
+
+bool breach_before(const ReportBreach& a, const ReportBreach& b) {
+  if (a.late_hours != b.late_hours) return a.late_hours > b.late_hours;
+  if (a.case_id != b.case_id) return a.case_id < b.case_id;
+  return a.clock < b.clock;
+}
+
+}  // namespace
+
+void Tally::sort_breaches() {
+  if (!breaches_sorted_) std::sort(breaches_.begin(), breaches_.end(), breach_before);
+  breaches_sorted_ = true;
+}
+
 void Tally::merge(Tally&& t) {
   // Adds each entry of `from` (a count, a row, sums, a group) to the one of its key in `into`.
   auto add_each = [](auto& into, const auto& from) {
@@ -305,7 +327,17 @@ void Tally::merge(Tally&& t) {
   open_now_ += t.open_now_;
   for (const auto& [state, kinds] : t.open_by_state_kind_) add_each(open_by_state_kind_[state], kinds);
   add_each(sla_counts_, t.sla_counts_);
-  append(breaches_, t.breaches_);
+  if (breaches_sorted_ && t.breaches_sorted_) {
+    std::vector<ReportBreach> both;
+    both.reserve(breaches_.size() + t.breaches_.size());
+    std::merge(std::make_move_iterator(breaches_.begin()), std::make_move_iterator(breaches_.end()),
+               std::make_move_iterator(t.breaches_.begin()), std::make_move_iterator(t.breaches_.end()),
+               std::back_inserter(both), breach_before);
+    breaches_ = std::move(both);
+  } else {
+    append(breaches_, t.breaches_);
+    breaches_sorted_ = false;
+  }
   fail_breaches_ += t.fail_breaches_;
   add_each(aging_, t.aging_);
   add_each(reasons_, t.reasons_);
@@ -363,12 +395,7 @@ Report Tally::finish() && {
                                          : json(nullptr)}});
   }
   report["sla"] = sla;
-  // Latest first; ties in case and clock order.
-  std::sort(breaches_.begin(), breaches_.end(), [](const ReportBreach& a, const ReportBreach& b) {
-    if (a.late_hours != b.late_hours) return a.late_hours > b.late_hours;
-    if (a.case_id != b.case_id) return a.case_id < b.case_id;
-    return a.clock < b.clock;
-  });
+  sort_breaches();
   report["breaches"] = json::array();
   report["fail_on"] = {{"breaches", fail_breaches_}};
 
@@ -553,12 +580,39 @@ struct ViewHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// Numbers the case ids, 0, 1, 2, ... as they are first seen, for many threads at once: the
+// ids are kept in shards by hash, each behind its own lock, so threads seldom wait. Each
+// shard takes its memory from its own arena, so a quarter of a million ids cost a few
+// large blocks, given back at once.
+class CaseNumbers {
+ public:
+  std::uint32_t of(std::string_view id) {
+    std::size_t hash = std::hash<std::string_view>{}(id);
+    Shard& shard = shards_[hash % shards_.size()];
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.ids.find(id);
+    if (it == shard.ids.end()) it = shard.ids.emplace(std::pmr::string(id, &shard.arena), next_++).first;
+    return it->second;
+  }
+  std::uint32_t count() const { return next_; }
+
+ private:
+  struct Shard {
+    std::mutex mutex;
+    std::pmr::monotonic_buffer_resource arena;
+    std::pmr::unordered_map<std::pmr::string, std::uint32_t, ViewHash, std::equal_to<>> ids{&arena};
+  };
+  std::array<Shard, 64> shards_;
+  std::atomic<std::uint32_t> next_{0};
+};
+
 // A file as the first pass read it, and the case (by number) of each of its lines that the
 // report reads, in order.
 struct FileSeen {
+  static constexpr std::uint32_t kNotRead = UINT32_MAX;  // a line the report leaves out
   bool read = false;
   FileIdentity identity;
-  std::vector<std::uint32_t> cases;
+  std::vector<std::uint32_t> cases;  // per line each_line gives, its case or kNotRead
 };
 
 // The lines of a case gathered so far, one after another, and how many the first pass
@@ -625,10 +679,8 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
   std::vector<FileSeen> seen(n);
   std::vector<std::vector<LedgerIssue>> file_issues(n);
 
-  // Pass 1: number the cases, note each line's, and count each case's lines.
-  std::unordered_map<std::string, std::uint32_t, ViewHash, std::equal_to<>> number_of;
-  std::vector<Gathering> cases;
-  std::mutex mutex;
+  // Pass 1: number the cases and note each line's; then count each case's lines.
+  auto numbers = std::make_unique<CaseNumbers>();  // freed before pass 2
   on_each(
       n,
       [&](std::size_t i, unsigned thread) {
@@ -639,34 +691,18 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
           return;
         }
         seen[i].read = true;
-        // Numbered within the file first, so the shared numbering is taken once per case.
-        std::unordered_map<std::string_view, std::uint32_t> local;
-        std::vector<std::string_view> ids;
         std::vector<std::uint32_t>& line_cases = seen[i].cases;
         each_line(data, files[i], file_issues[i], [&](std::string_view line, std::uint32_t) {
           auto id = line_case(line, o.as_of);
-          if (!id) return;
-          auto [it, fresh] = local.try_emplace(*id, static_cast<std::uint32_t>(ids.size()));
-          if (fresh) ids.push_back(*id);
-          line_cases.push_back(it->second);
+          line_cases.push_back(id ? numbers->of(*id) : FileSeen::kNotRead);
         });
-        std::vector<std::uint32_t> global(ids.size());
-        std::lock_guard lock(mutex);
-        for (std::size_t k = 0; k < ids.size(); ++k) {
-          auto it = number_of.find(ids[k]);
-          if (it == number_of.end()) {
-            it = number_of.emplace(std::string(ids[k]), static_cast<std::uint32_t>(cases.size())).first;
-            cases.emplace_back();
-          }
-          global[k] = it->second;
-        }
-        for (auto& c : line_cases) {
-          c = global[c];
-          ++cases[c].expected;
-        }
       },
       progress);
-  number_of = {};
+  std::vector<Gathering> cases(numbers->count());
+  numbers.reset();
+  for (const auto& f : seen)
+    for (std::uint32_t c : f.cases)
+      if (c != FileSeen::kNotRead) ++cases[c].expected;
   for (auto& f : file_issues) issues.insert(issues.end(), f.begin(), f.end());
   if (between_passes) between_passes();
 
@@ -690,8 +726,8 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
     std::size_t k = 0;
     std::vector<LedgerIssue> ignored;  // the first pass has them
     each_line(data, files[i], ignored, [&](std::string_view line, std::uint32_t line_no) {
-      if (!line_case(line, o.as_of)) return;
       std::uint32_t c = seen[i].cases[k++];
+      if (c == FileSeen::kNotRead) return;
       std::optional<Gathering> complete;
       {
         std::lock_guard lock(stripes[c % stripes.size()]);
@@ -708,6 +744,7 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
     seen[i].cases = {};
   });
   if (changed) return std::nullopt;
+  on_each(tallies.size(), [&](std::size_t t) { tallies[t].sort_breaches(); });
   for (unsigned t = 1; t < threads; ++t) tallies[0].merge(std::move(tallies[t]));
   return std::move(tallies[0]).finish();
 }

@@ -181,6 +181,7 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
     else if (!r.case_ref.empty()) questions.cases.push_back(r.case_ref);
   }
   journal.prefetch(questions);
+  report.applied.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     if (progress && i % 256 == 0) progress(i, rows.size());

@@ -463,7 +463,7 @@ ActionResult do_open(Context& cx) {
   r.appended = a;
   r.state = "opened";
   r.notices = notices;
-  r.freeze = policy;
+  r.freeze = std::make_shared<const Policy>(policy);
   std::string deadline;
   if (!complaint) {
     WindowVerdict v = check_windows(policy, kind, reason, *delivered, cx.when);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,8 +51,9 @@ struct ActionResult {
   std::vector<std::string> notices;   // things worth knowing (a policy frozen, goods used)
   std::string state;                  // the case's state afterwards
   // An open under a policy version not frozen yet: the caller freezes it (policies/archive/)
-  // once every request of the command has passed its checks, before appending.
-  std::optional<Policy> freeze;
+  // once every request of the command has passed its checks, before appending. Shared, not
+  // held: a batch keeps a result per row.
+  std::shared_ptr<const Policy> freeze;
 };
 
 // Checks one request against the journal's current view (ledger plus staged events) and

@@ -166,36 +166,44 @@ std::vector<ImportRow> read_import_rows(const std::string& text, const std::stri
 }
 
 ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, std::vector<RowError> row_errors,
-                        const WriteEnv& env, bool skip_bad, bool dry_run, const ProgressFn& progress) {
+                        const WriteEnv& env, bool skip_bad, bool dry_run, const ProgressFn& progress,
+                        std::size_t window) {
   ImportReport report;
   report.rows = rows.size() + row_errors.size();
   report.bad = std::move(row_errors);
   std::vector<Policy> to_freeze;
-  Journal::Questions questions;
-  for (const auto& row : rows) {
-    const ActionRequest& r = row.request;
-    if (auto key = r.get("key")) questions.keys.push_back(*key);
-    if (auto ref = r.get("ref"); ref && r.action == "refund") questions.refund_refs.push_back(*ref);
-    if (auto ext = r.get("ext"); ext && r.action == "open") questions.exts.push_back(*ext);
-    if (r.case_ref.starts_with("ext:")) questions.exts.push_back(r.case_ref.substr(4));
-    else if (!r.case_ref.empty()) questions.cases.push_back(r.case_ref);
-  }
-  journal.prefetch(questions);
   report.applied.reserve(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& row = rows[i];
-    if (progress && i % 256 == 0) progress(i, rows.size());
-    try {
-      if (row.request.has("_extra_fields"))
-        throw Error(ErrorKind::usage, "row", "has more fields than the header has columns", "check the commas and quotes");
-      if (row.request.action.empty())
-        throw Error(ErrorKind::usage, "row", "has no action", "fill the action column: open, review, refund, ...");
-      ActionResult r = stage_action(journal, row.request, env);
-      if (r.freeze) to_freeze.push_back(*r.freeze);
-      (r.already_recorded ? report.already : report.applied).push_back(std::move(r));
-    } catch (const Error& e) {
-      report.bad.push_back({row.line, e.kind(), e.subject() + ": " + e.why(), e.hint()});
+  // A window of rows at a time: what its rows will ask of the ledger is fetched at once,
+  // and let go of before the next window (what the rows staged stays).
+  window = std::max<std::size_t>(window, 1);
+  for (std::size_t from = 0; from < rows.size(); from += window) {
+    std::size_t to = std::min(rows.size(), from + window);
+    Journal::Questions questions;
+    for (std::size_t i = from; i < to; ++i) {
+      const ActionRequest& r = rows[i].request;
+      if (auto key = r.get("key")) questions.keys.push_back(*key);
+      if (auto ref = r.get("ref"); ref && r.action == "refund") questions.refund_refs.push_back(*ref);
+      if (auto ext = r.get("ext"); ext && r.action == "open") questions.exts.push_back(*ext);
+      if (r.case_ref.starts_with("ext:")) questions.exts.push_back(r.case_ref.substr(4));
+      else if (!r.case_ref.empty()) questions.cases.push_back(r.case_ref);
     }
+    journal.prefetch(questions);
+    for (std::size_t i = from; i < to; ++i) {
+      const auto& row = rows[i];
+      if (progress && i % 256 == 0) progress(i, rows.size());
+      try {
+        if (row.request.has("_extra_fields"))
+          throw Error(ErrorKind::usage, "row", "has more fields than the header has columns", "check the commas and quotes");
+        if (row.request.action.empty())
+          throw Error(ErrorKind::usage, "row", "has no action", "fill the action column: open, review, refund, ...");
+        ActionResult r = stage_action(journal, row.request, env);
+        if (r.freeze) to_freeze.push_back(*r.freeze);
+        (r.already_recorded ? report.already : report.applied).push_back(std::move(r));
+      } catch (const Error& e) {
+        report.bad.push_back({row.line, e.kind(), e.subject() + ": " + e.why(), e.hint()});
+      }
+    }
+    journal.forget_fetched();
   }
   std::sort(report.bad.begin(), report.bad.end(), [](const RowError& a, const RowError& b) { return a.line < b.line; });
   if (dry_run || (!report.bad.empty() && !skip_bad)) return report;

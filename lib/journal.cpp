@@ -118,6 +118,12 @@ void Journal::prefetch(const Questions& q) {
   for (std::size_t i = 0; i < asked.size(); ++i) fetched_.emplace(std::string(asked[i]), std::move(answers[i]));
 }
 
+void Journal::forget_fetched() {
+  fetched_.clear();
+  prefetched_ = {};
+  found_.clear();
+}
+
 std::string Journal::next_case_id(const std::string& prefix, Instant opened) const {
   std::string day = date::format("%y%m%d", std::chrono::floor<date::days>(to_local(opened, zone_)));
   std::string stem = fmt::format("{}-{}-{}-", prefix, day, site_);

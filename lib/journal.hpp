@@ -83,6 +83,10 @@ class Journal {
     std::vector<std::string> cases, keys, refund_refs, exts;
   };
   void prefetch(const Questions& q);
+  // Lets go of what was fetched from the ledger (through the index) and the answers of
+  // prefetch(); asking again fetches again. The staged events stay. A batch does this
+  // between windows of rows, so its memory follows the window, not the batch.
+  void forget_fetched();
 
   // Appends every staged event (one write and fsync per month file); with `dry_run`,
   // appends nothing. Returns what was (or would be) written.

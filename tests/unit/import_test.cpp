@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "desk.hpp"
 #include "error.hpp"
 #include "import.hpp"
 
@@ -52,4 +53,44 @@ TEST_CASE("regression (fuzzing): a JSON number too large for a double is a row e
 TEST_CASE("CSV with an unterminated quote is refused as a whole") {
   std::vector<RowError> errors;
   CHECK_THROWS_AS(read_import_rows("action,case,note\nnote,x,\"open\n", "f.csv", "csv", errors), Error);
+}
+
+TEST_CASE("an import checked a few rows at a time writes what one window would, and its retry too") {
+  // Rows that lean on earlier ones across windows of 2: a case opened and then named by
+  // ext:, a key repeated, a refund reference used twice, rows on cases of the ledger.
+  auto import_in = [](test::Desk& desk, std::size_t window) {
+    std::string before = desk.open_return("2026-11-23 09:00");
+    desk.act("2026-11-23 09:10", "review", before, {{"approve", ""}, {"resolution", "refund"}, {"keep-goods", ""}});
+    std::string csv =
+        "action,case,key,kind,order,sku,reason,channel,delivered,paid,ext,note,amount,ref\n"
+        "open,,k1,return,SO-9,A,defect,web,2026-11-22 10:00,50.00,E-1,,,\n"
+        "note,ext:E-1,k2,,,,,,,,,first,,\n"
+        "note," + before + ",k3,,,,,,,,,second,,\n"
+        "note,ext:E-1,k2,,,,,,,,,first,,\n"
+        "refund," + before + ",k4,,,,,,,,,,10.00,R-1\n"
+        "note,ext:E-1,k5,,,,,,,,,third,,\n"
+        "refund," + before + ",,,,,,,,,,,10.00,R-1\n"
+        "note," + before + ",k3,,,,,,,,,second,,\n";
+    std::vector<RowError> errors;
+    auto rows = read_import_rows(csv, "rows.csv", "csv", errors);
+    REQUIRE(errors.empty());
+    WriteEnv env{&desk.settings, &desk.policies, "alice", test::t("2026-11-23 10:00")};
+    std::vector<std::size_t> counts;
+    for (int run = 0; run < 2; ++run) {
+      Journal j(desk.root, "SH", desk.settings.zone);
+      ImportReport r = run_import(j, rows, {}, env, false, false, {}, window);
+      CHECK_MESSAGE(r.bad.empty(), (r.bad.empty() ? std::string() : r.bad.front().message));
+      counts.push_back(r.applied.size());
+      counts.push_back(r.already.size());
+    }
+    std::string ledger;
+    for (const auto& file : list_ledger_files(desk.root)) ledger += file + "\n" + test::slurp(desk.root / file);
+    return std::pair(ledger, counts);
+  };
+  test::Desk one, small;
+  auto [whole, whole_counts] = import_in(one, 8192);
+  auto [windowed, windowed_counts] = import_in(small, 2);
+  CHECK(whole_counts == std::vector<std::size_t>{5, 3, 0, 8});
+  CHECK(windowed_counts == whole_counts);
+  CHECK(windowed == whole);
 }

@@ -46,7 +46,7 @@ void setup_import(CLI::App& sub, Context& ctx) {
     std::vector<ImportRow> rows = read_import_rows(text, f->file, f->format, row_errors);
     PolicyCache versions(root, &policies);
     WriteEnv env{&settings, &policies, by, ctx.now(), &versions};
-    // Through the index: run_import asks it about every row's case, key and reference at once.
+    // Through the index: run_import asks it about each window of rows' cases, keys and references at once.
     Journal journal(root, site, settings.zone);
     Progress progress(ctx, "importing rows");
     ImportReport report = run_import(journal, rows, row_errors, env, f->skip_bad, f->dry_run, progress.fn());

@@ -17,10 +17,7 @@ const std::string* Event::find(std::string_view key) const {
   return nullptr;
 }
 
-std::string Event::get(std::string_view key) const {
-  const std::string* v = find(key);
-  return v ? *v : std::string{};
-}
+std::string Event::get(std::string_view key) const { return std::string(value(key)); }
 
 std::string_view Event::value(std::string_view key) const {
   const std::string* v = find(key);

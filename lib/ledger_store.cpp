@@ -72,13 +72,18 @@ void fsync_dir(const fs::path& dir) {
 
 }  // namespace
 
-StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no) {
-  StoredEvent se;
-  se.body = std::string(line.substr(0, parsed.body_length));
-  se.event = std::move(parsed.event);
+void complete_stored_event(StoredEvent& se, std::string_view line, std::size_t body_length, std::uint32_t file,
+                           std::uint32_t line_no) {
+  se.body.assign(line.substr(0, body_length));
   se.file = file;
   se.line = line_no;
   se.when = event_time(se.event);
+}
+
+StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no) {
+  StoredEvent se;
+  se.event = std::move(parsed.event);
+  complete_stored_event(se, line, parsed.body_length, file, line_no);
   return se;
 }
 

@@ -59,6 +59,9 @@ struct Ledger {
 
 // A parsed line as read from `file` at line `line_no`.
 StoredEvent stored_event(ParsedLine&& parsed, std::string_view line, std::uint32_t file, std::uint32_t line_no);
+// Sets the rest of `se`, whose event was parsed from `line` in place (parse_line_into).
+void complete_stored_event(StoredEvent& se, std::string_view line, std::size_t body_length, std::uint32_t file,
+                           std::uint32_t line_no);
 
 // Opens a file for reading only when it is a regular file (not a symlink, folder or
 // device); -1 with `problem` set otherwise.

@@ -651,10 +651,7 @@ void tally_case(const Gathering& g, PolicyCache& policies, const ReportOptions& 
     StoredEvent& se = scratch[used];
     std::size_t body_length = 0;
     if (parse_line_into(line, se.event, body_length)) continue;  // the first pass reported it
-    se.body.assign(line.substr(0, body_length));
-    se.file = file;
-    se.line = line_no;
-    se.when = event_time(se.event);
+    complete_stored_event(se, line, body_length, file, line_no);
     ++used;
   }
   if (used == 0) return;  // every line failed to parse: not a case

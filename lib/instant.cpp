@@ -19,7 +19,14 @@ Zone find_zone(std::string_view name) {
 }
 
 std::string format_utc(Instant t) {
-  return date::format("%FT%TZ", t);  // %T prints the milliseconds of a millisecond clock
+  // What date::format("%FT%TZ", t) writes (%T with the milliseconds of a millisecond clock),
+  // with fmt: every sealed line starts with it.
+  auto day = floor<date::days>(t);
+  date::year_month_day ymd{day};
+  date::hh_mm_ss<Millis> tod{t - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), tod.hours().count(),
+                     tod.minutes().count(), tod.seconds().count(), tod.subseconds().count());
 }
 
 namespace {

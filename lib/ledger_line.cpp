@@ -170,12 +170,12 @@ bool needs_quotes(std::string_view value) {
   return false;
 }
 
-}  // namespace
-
-std::string quote_value(std::string_view value) {
-  if (!needs_quotes(value)) return std::string(value);
-  std::string out;
-  out.reserve(value.size() + 2);
+// Appends the value as written: bare when it can be, else quoted.
+void append_value(std::string& out, std::string_view value) {
+  if (!needs_quotes(value)) {
+    out += value;
+    return;
+  }
   out += '"';
   for (char ch : value) {
     switch (ch) {
@@ -188,6 +188,14 @@ std::string quote_value(std::string_view value) {
     }
   }
   out += '"';
+}
+
+}  // namespace
+
+std::string quote_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size() + 2);
+  append_value(out, value);
   return out;
 }
 
@@ -199,6 +207,9 @@ Instant event_time(const Event& event) {
 
 std::string event_body(const Event& event) {
   std::string out = format_utc(event.recorded);
+  std::size_t size = out.size() + event.case_id.size() + event.action.size() + event.by.size() + 32;
+  for (const auto& f : event.fields) size += f.key.size() + f.value.size() + 4;
+  out.reserve(size + 36);  // and " h=<32 hex>" with its LF, which seal_event appends
   out += ' ';
   out += event.case_id;
   out += ' ';
@@ -209,10 +220,10 @@ std::string event_body(const Event& event) {
     out += ' ';
     out += f.key;
     out += '=';
-    out += quote_value(f.value);
+    append_value(out, f.value);
   }
   out += " by=";
-  out += quote_value(event.by);
+  append_value(out, event.by);
   return out;
 }
 

@@ -46,3 +46,23 @@ TEST_CASE("spans read naturally") {
   CHECK(describe_span(std::chrono::minutes(61)) == "1 hour 1 minute");
   CHECK(describe_span(std::chrono::seconds(59)) == "59 seconds");
 }
+
+TEST_CASE("format_utc writes what date::format(\"%FT%TZ\") writes, and parse_utc reads it back") {
+  // Every hour of a leap day, odd milliseconds, the epoch, and a spread over 1970-2199.
+  std::vector<Instant> samples = {Instant{}, Instant{Millis{1}}, Instant{Millis{999}}};
+  Instant leap = parse_time("2028-02-29T00:00:00Z", shanghai());
+  for (int h = 0; h < 24; ++h) samples.push_back(leap + std::chrono::hours(h) + Millis(h * 41));
+  std::uint64_t x = 88172645463325252ull;  // xorshift: a fixed spread of instants
+  for (int i = 0; i < 2000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    samples.push_back(Instant{Millis{static_cast<std::int64_t>(x % 7258118400000ull)}});
+  }
+  for (Instant t : samples) {
+    std::string text = format_utc(t);
+    CAPTURE(text);
+    CHECK(text == date::format("%FT%TZ", t));
+    CHECK(parse_utc(text) == t);
+  }
+}

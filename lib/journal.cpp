@@ -144,9 +144,9 @@ std::string Journal::next_case_id(const std::string& prefix, Instant opened) con
   return format_case_id({prefix, day, site_, highest + 1});
 }
 
-const Appended& Journal::stage(Draft d) {
+std::shared_ptr<const Appended> Journal::stage(Draft d) {
   std::uint32_t head_seq = 0;
-  std::vector<std::string> head_hashes;
+  std::vector<std::string_view> head_hashes;  // of events that live through this call
   for (const StoredEvent* e : case_events(d.case_id)) {
     if (e->event.seq > head_seq) {
       head_seq = e->event.seq;
@@ -172,7 +172,7 @@ const Appended& Journal::stage(Draft d) {
                   fmt::format("has a fork: {} different events with seq {}", head_hashes.size(), head_seq),
                   "decide which stands with `rma resolve " + d.case_id + " --keep HASH --why TEXT`");
     } else {
-      previous = head_hashes.front();
+      previous = std::string(head_hashes.front());
     }
   }
   Event e;
@@ -186,7 +186,7 @@ const Appended& Journal::stage(Draft d) {
   if (line.size() > kMaxLineBytes)
     throw Error(ErrorKind::usage, "event for " + d.case_id, "would be longer than 64 KiB",
                 "shorten the free text");
-  std::string month = date::format("%Y-%m", std::chrono::floor<date::days>(to_local(e.recorded, zone_)));
+  std::string month = format_date(e.recorded, zone_).substr(0, 7);  // YYYY-MM, local
   std::string file = ledger_file_for(site_, month);
 
   StoredEvent stored;
@@ -198,8 +198,7 @@ const Appended& Journal::stage(Draft d) {
   staged_events_.push_back(std::move(stored));
   staged_by_case_[staged_events_.back().event.case_id].push_back(&staged_events_.back());
   if (indexes_) index(staged_events_.back());
-  staged_.push_back({std::move(e), std::move(line), std::move(file)});
-  return staged_.back();
+  return staged_.emplace_back(std::make_shared<const Appended>(Appended{std::move(e), std::move(line), std::move(file)}));
 }
 
 AppendOutcome Journal::commit(bool dry_run) {
@@ -213,8 +212,8 @@ AppendOutcome Journal::commit(bool dry_run) {
   std::vector<std::string> order;
   std::map<std::string, std::string> bytes;
   for (const auto& a : outcome.events) {
-    if (!bytes.contains(a.file)) order.push_back(a.file);
-    bytes[a.file] += a.line;
+    if (!bytes.contains(a->file)) order.push_back(a->file);
+    bytes[a->file] += a->line;
   }
   for (const auto& file : order) {
     AppendResult r = append_lines(root_, file, bytes[file]);

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -37,7 +38,7 @@ struct Appended {
 };
 
 struct AppendOutcome {
-  std::vector<Appended> events;
+  std::vector<std::shared_ptr<const Appended>> events;
   std::vector<std::string> warnings;  // torn tails moved aside
 };
 
@@ -64,8 +65,9 @@ class Journal {
 
   // Seals a draft (seq and hash after the case's head, staged events included) and keeps
   // it for commit(). A case with a fork at its head is refused (Error conflict), except
-  // by a draft that names the branch to continue (`chain_from`).
-  const Appended& stage(Draft draft);
+  // by a draft that names the branch to continue (`chain_from`). The result is shared with
+  // the journal, so a batch's results do not hold a second copy of every event.
+  std::shared_ptr<const Appended> stage(Draft draft);
   std::size_t staged() const { return staged_.size(); }
   const std::deque<StoredEvent>& staged_events() const { return staged_events_; }
 
@@ -106,7 +108,7 @@ class Journal {
   mutable std::map<std::string, std::vector<StoredEvent>, std::less<>> fetched_;
   std::deque<StoredEvent> found_;
   std::deque<StoredEvent> staged_events_;
-  std::vector<Appended> staged_;
+  std::vector<std::shared_ptr<const Appended>> staged_;
   std::map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
 
   struct Indexes {

@@ -292,10 +292,12 @@ Draft make_draft(const Context& cx, const std::string& case_id, std::vector<Fiel
 
 Case load_case(const Context& cx, const std::string& id) { return replay_case(cx.journal.case_events(id)); }
 
-Policy case_policy(const Context& cx, const Case& c) {
+// The policy version the case was opened under: the command's cached one when it has a
+// cache, else loaded into `loaded` (a batch would otherwise copy it for every row).
+const Policy& case_policy(const Context& cx, const Case& c, std::optional<Policy>& loaded) {
   if (cx.env.versions)
     if (const Policy* p = cx.env.versions->get(c.policy_ref)) return *p;
-  return load_policy_version(cx.journal.root(), c.policy_ref, cx.env.policies);  // or say why not
+  return loaded.emplace(load_policy_version(cx.journal.root(), c.policy_ref, cx.env.policies));  // or say why not
 }
 
 // ---------------------------------------------------------------------------------------
@@ -456,11 +458,10 @@ ActionResult do_open(Context& cx) {
   if (note) f.push_back({"note", *note});
 
   std::string id = cx.journal.next_case_id(settings.prefix, cx.env.now);
-  const Appended& a = cx.journal.stage(make_draft(cx, id, std::move(f)));
   ActionResult r;
   r.case_id = id;
   r.action = "open";
-  r.appended = a;
+  r.appended = cx.journal.stage(make_draft(cx, id, std::move(f)));
   r.state = "opened";
   r.notices = notices;
   r.freeze = std::make_shared<const Policy>(policy);
@@ -484,11 +485,11 @@ ActionResult staged_result(Context& cx, const std::string& id, std::vector<Field
                            std::optional<State> state_after = std::nullopt) {
   Draft d = make_draft(cx, id, std::move(fields));
   d.chain_from = std::move(chain_from);
-  const Appended& a = cx.journal.stage(std::move(d));
   ActionResult r;
   r.case_id = id;
   r.action = cx.request.action;
-  r.appended = a;
+  r.appended = cx.journal.stage(std::move(d));
+  const Appended& a = *r.appended;
   r.state = state_name(state_after ? *state_after : load_case(cx, id).state);
   r.summary = fmt::format("{} #{} {}: {} (now {})", id, a.event.seq, cx.request.action, summary, r.state);
   return r;
@@ -872,7 +873,8 @@ ActionResult stage_action(Journal& journal, const ActionRequest& request, const 
     throw Error(ErrorKind::usage, request.action, "which case?", fmt::format("rma {} CASE ...", request.action));
   std::string id = resolve_case_ref(journal, request.case_ref);
   Case c = load_case(cx, id);
-  Policy policy = case_policy(cx, c);
+  std::optional<Policy> loaded;
+  const Policy& policy = case_policy(cx, c, loaded);
   check_backdate(cx, policy);
   if (cx.at && *cx.at < c.opened)
     throw Error(ErrorKind::usage, fmt::format("--at {}", format_human(*cx.at, cx.zone)),

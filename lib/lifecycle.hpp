@@ -46,7 +46,7 @@ struct ActionResult {
   std::string case_id;
   std::string action;
   bool already_recorded = false;  // an idempotent retry: nothing appended
-  std::optional<Appended> appended;
+  std::shared_ptr<const Appended> appended;  // the journal's
   std::string summary;                // one line for people: what happened
   std::vector<std::string> notices;   // things worth knowing (a policy frozen, goods used)
   std::string state;                  // the case's state afterwards

@@ -40,9 +40,9 @@ TEST_CASE("appending creates the month file with its header and chains each case
     CHECK(id == "RMA-261123-SH-0001");
     auto out = j.append({open_draft(id, t("2026-11-23 11:00")), note_draft(id, t("2026-11-23 11:00"), "中文 note")}, false);
     REQUIRE(out.events.size() == 2);
-    CHECK(out.events[0].event.seq == 1);
-    CHECK(out.events[1].event.seq == 2);
-    CHECK(out.events[0].file == "ledger/2026-11/SH.rma");
+    CHECK(out.events[0]->event.seq == 1);
+    CHECK(out.events[1]->event.seq == 2);
+    CHECK(out.events[0]->file == "ledger/2026-11/SH.rma");
   }
   std::string text = test::slurp(root / "ledger/2026-11/SH.rma");
   CHECK(text.rfind("# rma ledger v1\n", 0) == 0);
@@ -66,7 +66,7 @@ TEST_CASE("dry run seals the events and writes nothing") {
   Journal j(root, "SH", shanghai());
   auto out = j.append({open_draft("RMA-261123-SH-0001", t("2026-11-23 11:00"))}, true);
   CHECK(out.events.size() == 1);
-  CHECK(out.events[0].line.find(" h=") != std::string::npos);
+  CHECK(out.events[0]->line.find(" h=") != std::string::npos);
   CHECK(list_ledger_files(root).empty());
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <future>
 #include <set>
 
 #include "csv_table.hpp"
@@ -174,9 +175,12 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
   std::vector<Policy> to_freeze;
   report.applied.reserve(rows.size());
   // A window of rows at a time: what its rows will ask of the ledger is fetched at once,
-  // and let go of before the next window (what the rows staged stays).
+  // and let go of before the next window (what the rows staged stays). The next window's
+  // is fetched on another thread while this one's rows are checked and staged, one after
+  // another: the files do not change under the lock, and whatever a row stages is found
+  // among the staged events, not in what was fetched.
   window = std::max<std::size_t>(window, 1);
-  for (std::size_t from = 0; from < rows.size(); from += window) {
+  auto fetch = [&](std::size_t from, unsigned threads) {
     std::size_t to = std::min(rows.size(), from + window);
     Journal::Questions questions;
     for (std::size_t i = from; i < to; ++i) {
@@ -187,7 +191,13 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
       if (r.case_ref.starts_with("ext:")) questions.exts.push_back(r.case_ref.substr(4));
       else if (!r.case_ref.empty()) questions.cases.push_back(r.case_ref);
     }
-    journal.prefetch(questions);
+    return journal.fetch(questions, threads);
+  };
+  std::future<Journal::Fetched> ahead;  // waited for even when a row throws past the loop
+  for (std::size_t from = 0; from < rows.size(); from += window) {
+    std::size_t to = std::min(rows.size(), from + window);
+    journal.adopt(from == 0 ? fetch(0, 0) : ahead.get());
+    if (to < rows.size()) ahead = std::async(std::launch::async, fetch, to, 1u);
     for (std::size_t i = from; i < to; ++i) {
       const auto& row = rows[i];
       if (progress && i % 256 == 0) progress(i, rows.size());
@@ -203,8 +213,8 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
         report.bad.push_back({row.line, e.kind(), e.subject() + ": " + e.why(), e.hint()});
       }
     }
-    journal.forget_fetched();
   }
+  journal.forget_fetched();
   std::sort(report.bad.begin(), report.bad.end(), [](const RowError& a, const RowError& b) { return a.line < b.line; });
   if (dry_run || (!report.bad.empty() && !skip_bad)) return report;
   // With skip_bad, a bad row was never staged: the good ones stand on their own.

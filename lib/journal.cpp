@@ -27,8 +27,9 @@ std::vector<std::string> Journal::case_ids() const {
 std::vector<const StoredEvent*> Journal::case_events(const std::string& case_id) const {
   std::vector<const StoredEvent*> out;
   if (index_) {
-    auto it = fetched_.find(case_id);
-    if (it == fetched_.end()) it = fetched_.emplace(case_id, index_->case_events(case_id)).first;
+    auto& cases = fetched_.cases;
+    auto it = cases.find(case_id);
+    if (it == cases.end()) it = cases.emplace(case_id, index_->case_events(case_id)).first;
     for (const auto& e : it->second) out.push_back(&e);
   } else {
     out = ledger_->case_events(case_id);
@@ -62,11 +63,11 @@ const StoredEvent* Journal::find(std::optional<StoredEvent> (LedgerIndex::*in_in
                                  std::unordered_map<std::string, const StoredEvent*> Indexes::*map,
                                  const std::string& value) {
   if (index_) {
-    const auto& known = prefetched_.*map;
+    const auto& known = fetched_.answers.*map;
     if (auto it = known.find(value); it != known.end()) {
       if (it->second) return it->second;
     } else if (auto e = ((*index_).*in_index)(value)) {
-      return &found_.emplace_back(std::move(*e));
+      return &fetched_.events.emplace_back(std::move(*e));
     }
   }
   auto& m = indexes().*map;
@@ -97,32 +98,44 @@ std::vector<std::string_view> to_ask(const std::vector<std::string>& values, con
 
 }  // namespace
 
-void Journal::prefetch(const Questions& q) {
-  if (!index_) return;
-  auto ask = [&](LedgerIndex::Of of, std::unordered_map<std::string, const StoredEvent*> Indexes::*map,
+namespace {
+
+// Asks the index what `q` asks and is not in `into` yet, and adds the answers to it.
+void fetch_into(const LedgerIndex& index, const Journal::Questions& q, unsigned threads, Journal::Fetched& into) {
+  auto ask = [&](LedgerIndex::Of of, std::unordered_map<std::string, const StoredEvent*> Journal::Indexes::*map,
                  const std::vector<std::string>& values) {
-    auto& known = prefetched_.*map;
+    auto& known = into.answers.*map;
     std::vector<std::string_view> asked = to_ask(values, known);
-    auto answers = index_->lookup_many(of, asked);
+    auto answers = index.lookup_many(of, asked, threads);
     for (std::size_t i = 0; i < asked.size(); ++i)
-      known.emplace(std::string(asked[i]), answers[i].empty() ? nullptr : &found_.emplace_back(std::move(answers[i].front())));
+      known.emplace(std::string(asked[i]), answers[i].empty() ? nullptr : &into.events.emplace_back(std::move(answers[i].front())));
   };
-  ask(LedgerIndex::Of::key, &Indexes::keys, q.keys);
-  ask(LedgerIndex::Of::refund_ref, &Indexes::refunds, q.refund_refs);
-  ask(LedgerIndex::Of::ext, &Indexes::exts, q.exts);
+  ask(LedgerIndex::Of::key, &Journal::Indexes::keys, q.keys);
+  ask(LedgerIndex::Of::refund_ref, &Journal::Indexes::refunds, q.refund_refs);
+  ask(LedgerIndex::Of::ext, &Journal::Indexes::exts, q.exts);
   std::vector<std::string> cases = q.cases;
-  for (const auto& [ext, e] : prefetched_.exts)
+  for (const auto& [ext, e] : into.answers.exts)
     if (e) cases.push_back(e->event.case_id);
-  std::vector<std::string_view> asked = to_ask(cases, fetched_);
-  auto answers = index_->lookup_many(LedgerIndex::Of::case_events, asked);
-  for (std::size_t i = 0; i < asked.size(); ++i) fetched_.emplace(std::string(asked[i]), std::move(answers[i]));
+  std::vector<std::string_view> asked = to_ask(cases, into.cases);
+  auto answers = index.lookup_many(LedgerIndex::Of::case_events, asked, threads);
+  for (std::size_t i = 0; i < asked.size(); ++i) into.cases.emplace(std::string(asked[i]), std::move(answers[i]));
 }
 
-void Journal::forget_fetched() {
-  fetched_.clear();
-  prefetched_ = {};
-  found_.clear();
+}  // namespace
+
+void Journal::prefetch(const Questions& q) {
+  if (index_) fetch_into(*index_, q, 0, fetched_);
 }
+
+Journal::Fetched Journal::fetch(const Questions& q, unsigned threads) const {
+  Fetched out;
+  if (index_) fetch_into(*index_, q, threads, out);
+  return out;
+}
+
+void Journal::adopt(Fetched fetched) { fetched_ = std::move(fetched); }
+
+void Journal::forget_fetched() { fetched_ = {}; }
 
 std::string Journal::next_case_id(const std::string& prefix, Instant opened) const {
   std::string day = date::format("%y%m%d", std::chrono::floor<date::days>(to_local(opened, zone_)));

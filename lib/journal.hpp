@@ -90,6 +90,22 @@ class Journal {
   // between windows of rows, so its memory follows the window, not the batch.
   void forget_fetched();
 
+  // prefetch() in two halves, so a batch can fetch its next window on another thread
+  // while it checks and stages this one: fetch() reads only the index and the ledger
+  // files (which do not change under the lock), never what this journal holds or stages;
+  // adopt() then puts the answers in place of what was fetched before (forget_fetched()).
+  // `threads` as for LedgerIndex::lookup_many. Without the index there is nothing to fetch.
+  struct Indexes {
+    std::unordered_map<std::string, const StoredEvent*> keys, refunds, exts;
+  };
+  struct Fetched {
+    std::map<std::string, std::vector<StoredEvent>, std::less<>> cases;  // events per case
+    Indexes answers;                 // null: not in the ledger
+    std::deque<StoredEvent> events;  // what `answers` point at
+  };
+  Fetched fetch(const Questions& q, unsigned threads = 0) const;
+  void adopt(Fetched fetched);
+
   // Appends every staged event (one write and fsync per month file); with `dry_run`,
   // appends nothing. Returns what was (or would be) written.
   AppendOutcome commit(bool dry_run);
@@ -104,18 +120,14 @@ class Journal {
   WorkspaceLock lock_;
   std::optional<LedgerIndex> index_;  // Reading::index
   std::optional<Ledger> ledger_;      // Reading::whole
-  // Events read through the index, per case; and events found by key, ref or ext.
-  mutable std::map<std::string, std::vector<StoredEvent>, std::less<>> fetched_;
-  std::deque<StoredEvent> found_;
+  // Events read through the index, per case; events found by key, ref or ext; and the
+  // answers of prefetch() (Reading::index).
+  mutable Fetched fetched_;
   std::deque<StoredEvent> staged_events_;
   std::vector<std::shared_ptr<const Appended>> staged_;
   std::map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
 
-  struct Indexes {
-    std::unordered_map<std::string, const StoredEvent*> keys, refunds, exts;
-  };
   std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events
-  Indexes prefetched_;              // Reading::index: answers of prefetch(), null when not in the ledger
   Indexes& indexes();
   void index(const StoredEvent& e);
   // The ledger's event carrying `value` (through the index, or the whole-ledger map),

@@ -419,7 +419,7 @@ LedgerIndex::LedgerIndex(const fs::path& root) : root_(root), files_(list_ledger
 LedgerIndex::~LedgerIndex() = default;
 
 std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::vector<std::string_view>& values, bool all,
-                                                          bool retried) const {
+                                                          unsigned threads, bool retried) const {
   // The values by hash, so each segment's sorted entries are walked once beside them.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> wanted;
   wanted.reserve(values.size());
@@ -433,7 +433,8 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
   std::size_t n = segments_.size();
   std::vector<std::vector<std::pair<std::uint32_t, StoredEvent>>> found(n);
   std::vector<char> moved(n, 0);  // a line is no longer where the segment points
-  unsigned threads = values.size() >= 64 ? worker_count() : 1;  // a thread costs more than a few lookups
+  if (threads == 0) threads = values.size() >= 64 ? worker_count() : 1;  // a thread costs more than a few lookups
+  std::shared_lock reading(guard_);
   on_each(n, [&](std::size_t si) {
     const Segment& s = *segments_[si];
     if (!s.usable) return;
@@ -480,8 +481,11 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
         for (auto it = from; it != to; ++it) found[si].emplace_back(it->second, a);
       }
   }, {}, 1, threads);
+  reading.unlock();
+  std::unique_lock rebuilding(guard_, std::defer_lock);
   for (std::size_t si = 0; si < n; ++si) {
     if (!moved[si]) continue;
+    if (!rebuilding) rebuilding.lock();
     // The file no longer holds a line where the segment points: it changed in a way its
     // identity, size and tail did not show. Rebuild the segment and look again, once.
     Segment& s = *segments_[si];
@@ -492,7 +496,10 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
       throw Error(ErrorKind::bad_data, s.rel, problems.empty() ? std::string("cannot be read") : problems.front().message,
                   "`rma check` lists every problem");
   }
-  if (std::find(moved.begin(), moved.end(), 1) != moved.end()) return lookup(kind, values, all, true);
+  if (rebuilding) {
+    rebuilding.unlock();
+    return lookup(kind, values, all, threads, true);
+  }
 
   std::vector<std::vector<StoredEvent>> out(values.size());
   for (auto& per_segment : found)
@@ -508,12 +515,13 @@ std::vector<StoredEvent> LedgerIndex::lookup(Kind kind, std::string_view value, 
   return std::move(lookup(kind, std::vector<std::string_view>{value}, all).front());
 }
 
-std::vector<std::vector<StoredEvent>> LedgerIndex::lookup_many(Of of, const std::vector<std::string_view>& values) const {
+std::vector<std::vector<StoredEvent>> LedgerIndex::lookup_many(Of of, const std::vector<std::string_view>& values,
+                                                               unsigned threads) const {
   switch (of) {
-    case Of::case_events: return lookup(Kind::case_id, values, true);
-    case Of::key: return lookup(Kind::key, values, false);
-    case Of::refund_ref: return lookup(Kind::ref, values, false);
-    case Of::ext: return lookup(Kind::ext, values, false);
+    case Of::case_events: return lookup(Kind::case_id, values, true, threads);
+    case Of::key: return lookup(Kind::key, values, false, threads);
+    case Of::refund_ref: return lookup(Kind::ref, values, false, threads);
+    case Of::ext: return lookup(Kind::ext, values, false, threads);
   }
   return {};
 }
@@ -538,6 +546,7 @@ std::optional<StoredEvent> LedgerIndex::find_ext(std::string_view ext) const {
 }
 
 std::uint32_t LedgerIndex::highest_counter(std::string_view stem) const {
+  std::shared_lock reading(guard_);
   std::uint32_t highest = 0;
   std::uint64_t h = hash_of(Kind::stem, stem);
   auto consider = [&](const std::string& id) {
@@ -557,6 +566,7 @@ std::uint32_t LedgerIndex::highest_counter(std::string_view stem) const {
 }
 
 std::vector<std::string> LedgerIndex::case_ids() const {
+  std::unique_lock rebuilding(guard_);  // it may rebuild a segment
   std::vector<std::string> out;
   for (const auto& sp : segments_) {
     Segment& s = *sp;

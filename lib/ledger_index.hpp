@@ -13,7 +13,9 @@
 // rebuilt from the file, never trusted. Segments are written to a temporary file, synced
 // and renamed, so a crash leaves the old segment or the new one. RMA_INDEX=off makes
 // every lookup read the files (for comparison); RMA_INDEX_TRACE=1 tells on stderr how
-// many segments were used, extended and rebuilt.
+// many segments were used, extended and rebuilt. Lookups may run on several threads at
+// once (a batch fetches its next rows' cases while it checks these): segments are read
+// under a shared lock and rebuilt under an exclusive one.
 #pragma once
 
 #include <boost/filesystem/path.hpp>
@@ -21,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,8 +54,10 @@ class LedgerIndex {
   std::optional<StoredEvent> find_ext(std::string_view ext) const;
   // Many lookups of one kind at once, in one pass over each segment: for each value, what
   // case_events (every event) or find_key, find_refund_ref, find_ext (the first) give.
+  // `threads`: how many to read the segments on; 0 for as many as pay.
   enum class Of { case_events, key, refund_ref, ext };
-  std::vector<std::vector<StoredEvent>> lookup_many(Of of, const std::vector<std::string_view>& values) const;
+  std::vector<std::vector<StoredEvent>> lookup_many(Of of, const std::vector<std::string_view>& values,
+                                                    unsigned threads = 0) const;
 
   // The highest counter of the case ids that start with `stem` ("RMA-261123-SH-"); 0 if none.
   std::uint32_t highest_counter(std::string_view stem) const;
@@ -72,13 +77,14 @@ class LedgerIndex {
  private:
   std::vector<StoredEvent> lookup(Kind kind, std::string_view value, bool all) const;
   std::vector<std::vector<StoredEvent>> lookup(Kind kind, const std::vector<std::string_view>& values, bool all,
-                                               bool retried = false) const;
+                                               unsigned threads = 0, bool retried = false) const;
 
   fs::path root_;
   std::vector<std::string> files_;
   std::vector<LedgerIssue> issues_;
   std::vector<std::unique_ptr<Segment>> segments_;
   Stats stats_;
+  mutable std::shared_mutex guard_;  // shared: reading segments; exclusive: rebuilding one
 };
 
 // Whether the index may be used: false when $RMA_INDEX is "off".

@@ -193,11 +193,42 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
     }
     return journal.fetch(questions, threads);
   };
-  std::future<Journal::Fetched> ahead;  // waited for even when a row throws past the loop
-  for (std::size_t from = 0; from < rows.size(); from += window) {
+  // One thread fetches every window after the first, one window ahead of the rows, and
+  // lets go of each window's fetch once the rows have moved past it, so what it allocates
+  // it also frees. If the rows stop early (an exception), the promises it waits on are
+  // broken and it ends; `fetcher` is declared first so that it is waited for last.
+  std::size_t windows = (rows.size() + window - 1) / window;
+  std::future<void> fetcher;
+  std::vector<std::future<Journal::Fetched>> ready;  // window w's fetch
+  std::vector<std::promise<Journal::Fetched>> spent;  // window w's fetch, when the rows are past it
+  if (windows > 1) {
+    std::vector<std::promise<Journal::Fetched>> to_fill(windows);
+    std::vector<std::future<Journal::Fetched>> to_free;
+    spent.resize(windows);
+    for (std::size_t w = 0; w < windows; ++w) {
+      ready.push_back(to_fill[w].get_future());
+      to_free.push_back(spent[w].get_future());
+    }
+    fetcher = std::async(std::launch::async, [&fetch, window, to_fill = std::move(to_fill), to_free = std::move(to_free)]() mutable {
+      for (std::size_t w = 1; w < to_fill.size(); ++w) {
+        try {
+          to_fill[w].set_value(fetch(w * window, 1));
+        } catch (...) {
+          to_fill[w].set_exception(std::current_exception());
+          return;
+        }
+        try {
+          Journal::Fetched gone = to_free[w - 1].get();
+        } catch (const std::future_error&) {
+          return;  // the rows stopped
+        }
+      }
+    });
+  }
+  for (std::size_t from = 0, w = 0; from < rows.size(); from += window, ++w) {
     std::size_t to = std::min(rows.size(), from + window);
-    journal.adopt(from == 0 ? fetch(0, 0) : ahead.get());
-    if (to < rows.size()) ahead = std::async(std::launch::async, fetch, to, 1u);
+    Journal::Fetched before = journal.adopt(w == 0 ? fetch(0, 0) : ready[w].get());
+    if (w > 0) spent[w - 1].set_value(std::move(before));
     for (std::size_t i = from; i < to; ++i) {
       const auto& row = rows[i];
       if (progress && i % 256 == 0) progress(i, rows.size());

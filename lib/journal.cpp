@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <utility>
 
 namespace rma {
 
@@ -133,7 +134,7 @@ Journal::Fetched Journal::fetch(const Questions& q, unsigned threads) const {
   return out;
 }
 
-void Journal::adopt(Fetched fetched) { fetched_ = std::move(fetched); }
+Journal::Fetched Journal::adopt(Fetched fetched) { return std::exchange(fetched_, std::move(fetched)); }
 
 void Journal::forget_fetched() { fetched_ = {}; }
 

@@ -93,7 +93,7 @@ class Journal {
   // prefetch() in two halves, so a batch can fetch its next window on another thread
   // while it checks and stages this one: fetch() reads only the index and the ledger
   // files (which do not change under the lock), never what this journal holds or stages;
-  // adopt() then puts the answers in place of what was fetched before (forget_fetched()).
+  // adopt() then puts the answers in place of what was fetched before, and returns that.
   // `threads` as for LedgerIndex::lookup_many. Without the index there is nothing to fetch.
   struct Indexes {
     std::unordered_map<std::string, const StoredEvent*> keys, refunds, exts;
@@ -104,7 +104,7 @@ class Journal {
     std::deque<StoredEvent> events;  // what `answers` point at
   };
   Fetched fetch(const Questions& q, unsigned threads = 0) const;
-  void adopt(Fetched fetched);
+  [[nodiscard]] Fetched adopt(Fetched fetched);
 
   // Appends every staged event (one write and fsync per month file); with `dry_run`,
   // appends nothing. Returns what was (or would be) written.

@@ -17,6 +17,15 @@ Journal::Journal(boost::filesystem::path root, std::string site, Zone zone, Read
       throw Error(ErrorKind::bad_data, "ledger", issue.message, issue.hint + "; `rma check` lists every problem");
 }
 
+bool Journal::has_case(const std::string& case_id) const {
+  if (staged_by_case_.contains(case_id)) return true;
+  if (!index_) return !ledger_->case_events(case_id).empty();
+  auto& cases = fetched_.cases;
+  auto it = cases.find(case_id);
+  if (it == cases.end()) it = cases.emplace(case_id, index_->case_events(case_id)).first;
+  return !it->second.empty();
+}
+
 std::vector<std::string> Journal::case_ids() const {
   std::vector<std::string> ids = index_ ? index_->case_ids() : ledger_->case_ids();
   for (const auto& e : staged_events_) ids.push_back(e.event.case_id);
@@ -200,8 +209,9 @@ std::shared_ptr<const Appended> Journal::stage(Draft d) {
   if (line.size() > kMaxLineBytes)
     throw Error(ErrorKind::usage, "event for " + d.case_id, "would be longer than 64 KiB",
                 "shorten the free text");
-  std::string month = format_date(e.recorded, zone_).substr(0, 7);  // YYYY-MM, local
-  std::string file = ledger_file_for(site_, month);
+  if (e.recorded != file_of_.first || file_of_.second.empty())  // a batch's events share their time
+    file_of_ = {e.recorded, ledger_file_for(site_, format_date(e.recorded, zone_).substr(0, 7))};  // YYYY-MM, local
+  std::string file = file_of_.second;
 
   StoredEvent stored;
   stored.event = e;

@@ -58,6 +58,8 @@ class Journal {
 
   // Events of a case in the ledger and staged by this command, in seq order.
   std::vector<const StoredEvent*> case_events(const std::string& case_id) const;
+  // Whether it has any: !case_events(case_id).empty(), without gathering them.
+  bool has_case(const std::string& case_id) const;
 
   // A new case id for a case opened at `opened` by this site: PREFIX-YYMMDD-SITE-NNNN,
   // the site's next counter for that local day.
@@ -127,6 +129,7 @@ class Journal {
   std::vector<std::shared_ptr<const Appended>> staged_;
   std::map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
 
+  std::pair<Instant, std::string> file_of_;  // the ledger file of the last event staged, by its time
   std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events
   Indexes& indexes();
   void index(const StoredEvent& e);

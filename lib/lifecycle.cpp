@@ -824,7 +824,7 @@ std::string resolve_case_ref(Journal& journal, const std::string& ref) {
   if (!parse_case_id(ref))
     throw Error(ErrorKind::usage, fmt::format("case id '{}'", printable(ref.size() > 60 ? ref.substr(0, 60) : ref)),
                 "is not a case id", "case ids look like RMA-261123-SH-0042");
-  if (journal.case_events(ref).empty()) {
+  if (!journal.has_case(ref)) {
     std::vector<std::string> ids = journal.case_ids();
     auto suggestion = closest_match(ref, ids);
     throw Error(ErrorKind::not_found, fmt::format("case {}", ref), "is not in the ledger",

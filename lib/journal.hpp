@@ -127,7 +127,7 @@ class Journal {
   mutable Fetched fetched_;
   std::deque<StoredEvent> staged_events_;
   std::vector<std::shared_ptr<const Appended>> staged_;
-  std::map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
+  std::unordered_map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
 
   std::pair<Instant, std::string> file_of_;  // the ledger file of the last event staged, by its time
   std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events

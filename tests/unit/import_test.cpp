@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
+#include <stdexcept>
+
 #include "desk.hpp"
 #include "error.hpp"
 #include "import.hpp"
@@ -93,4 +97,36 @@ TEST_CASE("an import checked a few rows at a time writes what one window would, 
   CHECK(whole_counts == std::vector<std::size_t>{5, 3, 0, 8});
   CHECK(windowed_counts == whole_counts);
   CHECK(windowed == whole);
+}
+
+TEST_CASE("an import stopped by an exception mid-batch ends its fetching thread, appends nothing, and passes the exception on") {
+  // The rows' thread stops in the fifth window of 64 while the fetching thread is a window
+  // ahead, waiting to let go of the window before: it must end, not wait forever.
+  test::Desk desk;
+  std::string id = desk.open_return("2026-11-23 09:00");
+  std::string csv = "action,case,key,note\n";
+  for (int i = 0; i < 600; ++i) csv += fmt::format("note,{},k{},row {}\n", id, i, i);
+  std::vector<RowError> errors;
+  auto rows = read_import_rows(csv, "rows.csv", "csv", errors);
+  REQUIRE(errors.empty());
+  REQUIRE(rows.size() == 600);
+  std::string before;
+  for (const auto& file : list_ledger_files(desk.root)) before += test::slurp(desk.root / file);
+  WriteEnv env{&desk.settings, &desk.policies, "alice", test::t("2026-11-23 10:00")};
+  {
+    Journal j(desk.root, "SH", desk.settings.zone);
+    auto stop_at_row_256 = [](std::size_t done, std::size_t) {
+      if (done == 256) throw std::runtime_error("stopped by the test");
+    };
+    CHECK_THROWS_WITH_AS(run_import(j, rows, {}, env, false, false, stop_at_row_256, 64), "stopped by the test",
+                         std::runtime_error);
+  }
+  std::string after;
+  for (const auto& file : list_ledger_files(desk.root)) after += test::slurp(desk.root / file);
+  CHECK(after == before);
+  // The same rows then import whole.
+  Journal j(desk.root, "SH", desk.settings.zone);
+  ImportReport r = run_import(j, rows, {}, env, false, false, {}, 64);
+  CHECK(r.bad.empty());
+  CHECK(r.applied.size() == 600);
 }

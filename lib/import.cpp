@@ -68,6 +68,7 @@ std::vector<ImportRow> read_csv_rows(const std::string& text, const std::string&
     throw Error(ErrorKind::bad_data, fmt::format("{}:{}", display_path, records.front().line), "the header has no 'action' column",
                 "the first line names the columns: action,case,kind,order,...");
   std::vector<ImportRow> rows;
+  rows.reserve(records.size() - 1);
   for (std::size_t i = 1; i < records.size(); ++i) {
     ImportRow row;
     row.line = records[i].line;

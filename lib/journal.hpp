@@ -125,6 +125,9 @@ class Journal {
   // Events read through the index, per case; events found by key, ref or ext; and the
   // answers of prefetch() (Reading::index).
   mutable Fetched fetched_;
+  mutable const std::pair<const std::string, std::vector<StoredEvent>>* last_fetched_ = nullptr;
+  // The case's events in fetched_, fetched through the index if they are not there yet.
+  const std::vector<StoredEvent>& fetched_events(const std::string& case_id) const;
   std::deque<StoredEvent> staged_events_;
   std::vector<std::shared_ptr<const Appended>> staged_;
   std::unordered_map<std::string, std::vector<const StoredEvent*>> staged_by_case_;

@@ -546,11 +546,11 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
 
 namespace rma {
 
-CaseView view_case(Case c, PolicyCache& policies, Instant now) {
+CaseView view_case(Case c, PolicyCache& policies, Instant now, bool windows) {
   CaseView v;
   v.policy = policies.get(c.policy_ref);
   if (v.policy) {
-    if (c.delivered && c.kind != CaseKind::complaint)
+    if (windows && c.delivered && c.kind != CaseKind::complaint)
       v.windows = check_windows(*v.policy, c.kind, c.reason, *c.delivered, c.opened).windows;
     v.slas = compute_slas(c, *v.policy, now);
     for (const auto& s : v.slas) {

@@ -137,7 +137,8 @@ struct CaseView {
   std::optional<Instant> next_due;    // the earliest due of a running clock
 };
 
-CaseView view_case(Case c, PolicyCache& policies, Instant now);
+// `windows`: false leaves CaseView::windows empty (a report does not show them).
+CaseView view_case(Case c, PolicyCache& policies, Instant now, bool windows = true);
 
 // Every case of a ledger replayed and viewed at `now`, in case id order, on every core.
 std::vector<CaseView> view_all(const Ledger& ledger, PolicyCache& policies, Instant now);

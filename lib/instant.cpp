@@ -65,32 +65,46 @@ std::string date_time_offset_text(date::local_seconds t, seconds offset) {
                      (std::abs(off) % 3600) / 60);
 }
 
+// The zone's UTC offset at t. The span of time it holds for (between two transitions) is
+// remembered per thread, so a reader converting a million times asks the zone a few times.
+seconds offset_at(Instant t, Zone zone) {
+  struct Span {
+    Zone zone = nullptr;
+    date::sys_seconds begin, end;
+    seconds offset{};
+  };
+  thread_local Span last;
+  auto s = floor<seconds>(t);
+  if (last.zone != zone || s < last.begin || s >= last.end) {
+    date::sys_info info = zone->get_info(s);
+    last = {zone, info.begin, info.end, info.offset};
+  }
+  return last.offset;
+}
+
 }  // namespace
 
 std::string format_rfc3339(Instant t, Zone zone) {
-  auto info = zone->get_info(floor<seconds>(t));
-  LocalTime local{t.time_since_epoch() + info.offset};
-  if ((t.time_since_epoch() % 1000).count() == 0) return date_time_offset_text(floor<seconds>(local), info.offset);
-  return date::format("%FT%T", local) + offset_text(info.offset);
+  seconds offset = offset_at(t, zone);
+  LocalTime local{t.time_since_epoch() + offset};
+  if ((t.time_since_epoch() % 1000).count() == 0) return date_time_offset_text(floor<seconds>(local), offset);
+  return date::format("%FT%T", local) + offset_text(offset);
 }
 
 std::string format_human(Instant t, Zone zone) {
-  auto info = zone->get_info(floor<seconds>(t));
-  LocalTime local{t.time_since_epoch() + info.offset};
+  seconds offset = offset_at(t, zone);
+  LocalTime local{t.time_since_epoch() + offset};
   std::string body = (t.time_since_epoch() % 60000).count() == 0
                          ? date::format("%F %H:%M", floor<minutes>(local))
                          : date::format("%F %T", floor<seconds>(local));
-  return body + " " + offset_text(info.offset);
+  return body + " " + offset_text(offset);
 }
 
 std::string format_date(Instant t, Zone zone) {
   return date_text(floor<date::days>(to_local(t, zone)));
 }
 
-LocalTime to_local(Instant t, Zone zone) {
-  auto info = zone->get_info(floor<seconds>(t));
-  return LocalTime{t.time_since_epoch() + info.offset};
-}
+LocalTime to_local(Instant t, Zone zone) { return LocalTime{t.time_since_epoch() + offset_at(t, zone)}; }
 
 Instant to_instant(LocalTime local, Zone zone, bool refuse_gap) {
   auto info = zone->get_info(floor<seconds>(local));

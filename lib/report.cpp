@@ -110,7 +110,6 @@ namespace {
 class Tally {
  public:
   Tally(const ReportOptions& o, Zone zone) : o_(&o), zone_(zone) {
-    for (const auto& [name, limit] : kAgeBuckets) aging_[name] = 0;
   }
 
   // `v`'s events must still be there.
@@ -143,7 +142,7 @@ class Tally {
   const ReportOptions* o_;
   Zone zone_;
   std::size_t cases_ = 0, opened_ = 0, closed_ = 0, open_now_ = 0;
-  std::map<std::string, std::map<std::string, std::size_t>> open_by_state_kind_;
+  std::map<std::pair<State, CaseKind>, std::size_t> open_by_state_kind_;  // named in finish()
   struct SlaRow {
     std::size_t met = 0, breached = 0, running = 0, paused = 0, at_risk = 0;
     SlaRow& operator+=(const SlaRow& r) {
@@ -160,7 +159,7 @@ class Tally {
   bool breaches_sorted_ = false;
   std::map<const Policy*, Instant> horizons_;  // now + 24 business hours, per calendar
   std::size_t fail_breaches_ = 0;
-  std::map<std::string, std::size_t> aging_;
+  std::array<std::size_t, 6> aging_{};  // per kAgeBuckets
   std::map<std::string, std::size_t> reasons_, categories_, products_;
   struct Cost {
     std::map<std::string, Sums> refunds, freight, scrap;  // per reason, or per SKU
@@ -170,7 +169,7 @@ class Tally {
   std::map<int, std::size_t> distribution_;
   std::int64_t score_total_ = 0;
   std::map<std::pair<std::string, std::string>, std::pair<std::size_t, Money>> by_method_;
-  std::map<std::string, Sums> by_day_;
+  std::map<int, Sums> by_day_;  // by local day (days since 1970-01-01), written as dates in finish()
   std::map<std::string, Group> groups_;
 };
 
@@ -191,7 +190,7 @@ void Tally::add(const CaseView& v) {
     }
   if (c.is_open()) {
     ++open_now_;
-    ++open_by_state_kind_[state_name(c.state)][kind_name(c.kind)];
+    ++open_by_state_kind_[{c.state, c.kind}];
   }
 
   // SLA compliance and breaches
@@ -225,9 +224,9 @@ void Tally::add(const CaseView& v) {
   // aging of open cases
   if (c.is_open()) {
     double days = static_cast<double>((now - c.opened).count()) / 86400000.0;
-    for (const auto& [name, limit] : kAgeBuckets)
-      if (days < limit) {
-        ++aging_[name];
+    for (std::size_t b = 0; b < kAgeBuckets.size(); ++b)
+      if (days < kAgeBuckets[b].second) {
+        ++aging_[b];
         break;
       }
   }
@@ -276,7 +275,7 @@ void Tally::add(const CaseView& v) {
       ++it->second.first;
       it->second.second += r.amount;
     }
-    by_day_[format_date(r.when, zone_)].add(cur, r.amount);
+    by_day_[floor<date::days>(to_local(r.when, zone_)).time_since_epoch().count()].add(cur, r.amount);
   }
 
   // groups
@@ -325,7 +324,7 @@ void Tally::merge(Tally&& t) {
   opened_ += t.opened_;
   closed_ += t.closed_;
   open_now_ += t.open_now_;
-  for (const auto& [state, kinds] : t.open_by_state_kind_) add_each(open_by_state_kind_[state], kinds);
+  add_each(open_by_state_kind_, t.open_by_state_kind_);
   add_each(sla_counts_, t.sla_counts_);
   if (breaches_sorted_ && t.breaches_sorted_) {
     std::vector<ReportBreach> both;
@@ -339,7 +338,7 @@ void Tally::merge(Tally&& t) {
     breaches_sorted_ = false;
   }
   fail_breaches_ += t.fail_breaches_;
-  add_each(aging_, t.aging_);
+  for (std::size_t b = 0; b < aging_.size(); ++b) aging_[b] += t.aging_[b];
   add_each(reasons_, t.reasons_);
   add_each(categories_, t.categories_);
   add_each(products_, t.products_);
@@ -375,7 +374,7 @@ Report Tally::finish() && {
                       {"group_by", o.group_by.empty() ? json(nullptr) : json(o.group_by)}};
 
   json by_state = json::object();
-  for (const auto& [state, kinds] : open_by_state_kind_) by_state[state] = kinds;
+  for (const auto& [state_kind, n] : open_by_state_kind_) by_state[state_name(state_kind.first)][kind_name(state_kind.second)] = n;
   report["summary"] = {{"cases", cases_}, {"open", open_now_}, {"opened_in_period", opened_}, {"closed_in_period", closed_},
                        {"open_by_state_and_kind", by_state}};
 
@@ -400,7 +399,7 @@ Report Tally::finish() && {
   report["fail_on"] = {{"breaches", fail_breaches_}};
 
   json aging_json = json::array();
-  for (const auto& [name, limit] : kAgeBuckets) aging_json.push_back({{"bucket", name}, {"open", aging_[name]}});
+  for (std::size_t b = 0; b < kAgeBuckets.size(); ++b) aging_json.push_back({{"bucket", kAgeBuckets[b].first}, {"open", aging_[b]}});
   report["aging"] = aging_json;
 
   report["reasons"] = pareto(reasons_);
@@ -451,7 +450,8 @@ Report Tally::finish() && {
     refunds.push_back({{"method", key.first}, {"currency", key.second}, {"count", value.first}, {"total", value.second.str()}});
   report["refunds"] = refunds;
   json days = json::array();
-  for (const auto& [day, sums] : by_day_) days.push_back({{"day", day}, {"totals", sums.to_json()}});
+  for (const auto& [day, sums] : by_day_)
+    days.push_back({{"day", date::format("%F", date::local_days{date::days{day}})}, {"totals", sums.to_json()}});
   report["refunds_by_day"] = days;
 
   if (!o.group_by.empty()) {
@@ -662,7 +662,7 @@ void tally_case(const Gathering& g, PolicyCache& policies, const ReportOptions& 
   std::sort(group.begin(), group.end(), [](const StoredEvent* a, const StoredEvent* b) {
     return std::tie(a->event.seq, a->file, a->line) < std::tie(b->event.seq, b->file, b->line);
   });
-  tally.add(view_case(replay_case(group), policies, o.as_of));
+  tally.add(view_case(replay_case(group), policies, o.as_of, false));
 }
 
 // One reading of the files; nullopt when a file was replaced between the passes.

@@ -475,9 +475,16 @@ std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handl
 
 // A string as JSON: printable ASCII without quotes or backslashes (case ids, dates, names
 // of states and clocks) goes between quotes as it is; anything else to the library.
-std::string json_string(std::string_view text) {
+// Appends text as a JSON string, as the library dumps it.
+void append_json_string(std::string& out, std::string_view text) {
   bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; });
-  return plain ? fmt::format("\"{}\"", text) : dump(json(text));
+  if (!plain) {
+    out += dump(json(text));
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
 }
 
 // A value dumped at indent 0, placed `levels` deep (a raw newline cannot occur inside a
@@ -511,11 +518,25 @@ json Report::breach_json(const ReportBreach& b) const {
 // without building the object: each value is still the library's dump. report_test
 // requires write_json's bytes to equal document().dump(2).
 std::string Report::breach_text(const ReportBreach& b) const {
-  return fmt::format(
-      "{{\n      \"case\": {},\n      \"due\": {},\n      \"late_hours\": {},\n      \"state\": {},\n"
-      "      \"still_running\": {},\n      \"stopped\": {},\n      \"target\": {}\n    }}",
-      json_string(b.case_id), json_string(format_rfc3339(b.due, zone_)), dump(json(b.late_hours)), json_string(state_name(b.state)),
-      b.stop ? "false" : "true", b.stop ? json_string(format_rfc3339(*b.stop, zone_)) : "null", json_string(b.target));
+  std::string out;
+  out.reserve(256);
+  out += "{\n      \"case\": ";
+  append_json_string(out, b.case_id);
+  out += ",\n      \"due\": ";
+  append_json_string(out, format_rfc3339(b.due, zone_));
+  out += ",\n      \"late_hours\": ";
+  out += dump(json(b.late_hours));
+  out += ",\n      \"state\": ";
+  append_json_string(out, state_name(b.state));
+  out += ",\n      \"still_running\": ";
+  out += b.stop ? "false" : "true";
+  out += ",\n      \"stopped\": ";
+  if (b.stop) append_json_string(out, format_rfc3339(*b.stop, zone_));
+  else out += "null";
+  out += ",\n      \"target\": ";
+  append_json_string(out, b.target);
+  out += "\n    }";
+  return out;
 }
 
 json Report::document() const {
@@ -689,9 +710,18 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
         }
         seen[i].read = true;
         std::vector<std::uint32_t>& line_cases = seen[i].cases;
+        // A case has a few lines in a file: its number is asked of the shared (locked)
+        // numbering once per file, then found among the file's own (views into `data`).
+        std::unordered_map<std::string_view, std::uint32_t> in_file;
         each_line(data, files[i], file_issues[i], [&](std::string_view line, std::uint32_t) {
           auto id = line_case(line, o.as_of);
-          line_cases.push_back(id ? numbers->of(*id) : FileSeen::kNotRead);
+          if (!id) {
+            line_cases.push_back(FileSeen::kNotRead);
+            return;
+          }
+          auto [it, fresh] = in_file.try_emplace(*id, 0);
+          if (fresh) it->second = numbers->of(*id);
+          line_cases.push_back(it->second);
         });
       },
       progress);

@@ -78,8 +78,11 @@ json stats(std::vector<double> hours) {
 }
 
 // Rows of (key, count) in Pareto order with share and cumulative share (percent, one decimal).
-json pareto(const std::map<std::string, std::size_t>& counts) {
+// Ties in count are in key order.
+template <class Counts>
+json pareto(const Counts& counts) {
   std::vector<std::pair<std::string, std::size_t>> rows(counts.begin(), counts.end());
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::size_t total = 0;
   for (const auto& r : rows) total += r.second;
@@ -160,9 +163,10 @@ class Tally {
   std::map<const Policy*, Instant> horizons_;  // now + 24 business hours, per calendar
   std::size_t fail_breaches_ = 0;
   std::array<std::size_t, 6> aging_{};  // per kAgeBuckets
-  std::map<std::string, std::size_t> reasons_, categories_, products_;
+  // Counted per case, ordered only when written: hashed (there are hundreds of SKUs).
+  std::unordered_map<std::string, std::size_t> reasons_, categories_, products_;
   struct Cost {
-    std::map<std::string, Sums> refunds, freight, scrap;  // per reason, or per SKU
+    std::unordered_map<std::string, Sums> refunds, freight, scrap;  // per reason, or per SKU
   } by_reason_, by_sku_;
   std::vector<double> open_to_close_, open_to_refund_;
   std::size_t closed_cases_ = 0, scored_ = 0;
@@ -408,7 +412,7 @@ Report Tally::finish() && {
 
   auto cost_rows = [](const Cost& cost) {
     std::map<std::string, std::map<std::string, std::array<Money, 3>>> rows;  // key -> currency -> parts
-    auto fold = [&](const std::map<std::string, Sums>& part, std::size_t index) {
+    auto fold = [&](const std::unordered_map<std::string, Sums>& part, std::size_t index) {
       for (const auto& [key, sums] : part)
         for (const auto& [cur, m] : sums.by_currency) {
           auto& cell = rows[key][cur];

@@ -45,8 +45,11 @@ struct ImportReport {
 
 // Stages every row in one journal; commits when no row is bad, or with skip_bad the good
 // ones. Nothing is appended in a dry run or when a bad row refuses the file. The rows are
-// checked `window` at a time: what a window asks of the ledger is fetched at once and let go
-// of after it (the answers are the same for any window; tests make it small).
+// checked `window` at a time: what a window asks of the ledger is fetched at once, the next
+// window's on a second thread while this one's rows are checked, and let go of after it
+// (the answers are the same for any window; tests make it small). An exception other than
+// a row's Error (from `progress`, say) ends both threads and reaches the caller; nothing is
+// appended then.
 ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, std::vector<RowError> row_errors,
                         const WriteEnv& env, bool skip_bad, bool dry_run, const ProgressFn& progress = {},
                         std::size_t window = 8192);

@@ -114,7 +114,7 @@ std::vector<std::string_view> to_ask(const std::vector<std::string>& values, con
 
 namespace {
 
-// Asks the index what `q` asks and is not in `into` yet, and adds the answers to it.
+// Asks the index what `q` asks (each value once), and adds the answers to `into`.
 void fetch_into(const LedgerIndex& index, const Journal::Questions& q, unsigned threads, Journal::Fetched& into) {
   auto ask = [&](LedgerIndex::Of of, std::unordered_map<std::string, const StoredEvent*> Journal::Indexes::*map,
                  const std::vector<std::string>& values) {
@@ -136,10 +136,6 @@ void fetch_into(const LedgerIndex& index, const Journal::Questions& q, unsigned 
 }
 
 }  // namespace
-
-void Journal::prefetch(const Questions& q) {
-  if (index_) fetch_into(*index_, q, 0, fetched_);  // adds to the map: what was found stays where it is
-}
 
 Journal::Fetched Journal::fetch(const Questions& q, unsigned threads) const {
   Fetched out;

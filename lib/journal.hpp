@@ -86,17 +86,12 @@ class Journal {
   struct Questions {
     std::vector<std::string> cases, keys, refund_refs, exts;
   };
-  void prefetch(const Questions& q);
-  // Lets go of what was fetched from the ledger (through the index) and the answers of
-  // prefetch(); asking again fetches again. The staged events stay. A batch does this
-  // between windows of rows, so its memory follows the window, not the batch.
-  void forget_fetched();
-
-  // prefetch() in two halves, so a batch can fetch its next window on another thread
-  // while it checks and stages this one: fetch() reads only the index and the ledger
-  // files (which do not change under the lock), never what this journal holds or stages;
-  // adopt() then puts the answers in place of what was fetched before, and returns that.
-  // `threads` as for LedgerIndex::lookup_many. Without the index there is nothing to fetch.
+  // fetch() asks them, reading only the index and the ledger files (which do not change
+  // under the lock), never what this journal holds or stages, so a batch can fetch its
+  // next window on another thread while it checks and stages this one. adopt() puts the
+  // answers in place of what was fetched before, and returns that for the caller to let
+  // go of. `threads` as for LedgerIndex::lookup_many. Without the index there is nothing
+  // to fetch.
   struct Indexes {
     std::unordered_map<std::string, const StoredEvent*> keys, refunds, exts;
   };
@@ -107,6 +102,9 @@ class Journal {
   };
   Fetched fetch(const Questions& q, unsigned threads = 0) const;
   [[nodiscard]] Fetched adopt(Fetched fetched);
+  // Lets go of what was fetched (adopted, or looked up since); asking again fetches again.
+  // The staged events stay.
+  void forget_fetched();
 
   // Appends every staged event (one write and fsync per month file); with `dry_run`,
   // appends nothing. Returns what was (or would be) written.
@@ -123,7 +121,7 @@ class Journal {
   std::optional<LedgerIndex> index_;  // Reading::index
   std::optional<Ledger> ledger_;      // Reading::whole
   // Events read through the index, per case; events found by key, ref or ext; and the
-  // answers of prefetch() (Reading::index).
+  // answers of fetch() (Reading::index).
   mutable Fetched fetched_;
   mutable const std::pair<const std::string, std::vector<StoredEvent>>* last_fetched_ = nullptr;
   // The case's events in fetched_, fetched through the index if they are not there yet.

@@ -308,7 +308,7 @@ TEST_CASE("a batch's questions asked at once give the answers asked one by one, 
   auto ids = fill(root);
   for (auto reading : {Journal::Reading::index, Journal::Reading::whole}) {
     Journal j(root, "SH", shanghai(), reading);
-    j.prefetch({{ids[0], ids[5], "RMA-261120-SH-0099"}, {"K-BJ-2", "K-new"}, {"R-SH-1", "R-none"}, {"EXT-BJ-0", "EXT-XX"}});
+    (void)j.adopt(j.fetch({{ids[0], ids[5], "RMA-261120-SH-0099"}, {"K-BJ-2", "K-new"}, {"R-SH-1", "R-none"}, {"EXT-BJ-0", "EXT-XX"}}));
     CHECK(j.case_events(ids[0]).size() == 3);
     CHECK(j.case_events("RMA-261120-SH-0099").empty());
     REQUIRE(j.find_key("K-BJ-2"));

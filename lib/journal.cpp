@@ -241,11 +241,8 @@ AppendOutcome Journal::commit(bool dry_run) {
   if (dry_run) return outcome;
   std::vector<std::string> order;
   std::map<std::string, std::string> bytes;
-  std::map<std::string, std::size_t> sizes;  // reserved first: a batch writes megabytes
-  for (const auto& a : outcome.events) sizes[a->file] += a->line.size();
-  for (const auto& [file, size] : sizes) bytes[file].reserve(size);
   for (const auto& a : outcome.events) {
-    if (std::find(order.begin(), order.end(), a->file) == order.end()) order.push_back(a->file);
+    if (!bytes.contains(a->file)) order.push_back(a->file);
     bytes[a->file] += a->line;
   }
   for (const auto& file : order) {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <fmt/format.h>
 
 #include "text.hpp"
@@ -13,12 +12,8 @@
 namespace rma {
 
 const std::string* Event::find(std::string_view key) const {
-  // Keys are short and mostly differ in length or first letter: those are ruled out
-  // before a call to memcmp (replay asks an event for a dozen keys).
-  if (key.empty()) return nullptr;
   for (const auto& f : fields)
-    if (f.key.size() == key.size() && f.key[0] == key[0] && std::memcmp(f.key.data(), key.data(), key.size()) == 0)
-      return &f.value;
+    if (f.key == key) return &f.value;
   return nullptr;
 }
 

@@ -77,13 +77,14 @@ json stats(std::vector<double> hours) {
   return j;
 }
 
-// Rows of (key, count) in Pareto order with share and cumulative share (percent, one decimal).
-// Ties in count are in key order.
+// Rows of (key, count) in Pareto order with share and cumulative share (percent, one decimal);
+// ties in count in key order.
 template <class Counts>
 json pareto(const Counts& counts) {
   std::vector<std::pair<std::string, std::size_t>> rows(counts.begin(), counts.end());
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   std::size_t total = 0;
   for (const auto& r : rows) total += r.second;
   json out = json::array();
@@ -112,8 +113,7 @@ namespace {
 // every thread keeps its own; nothing depends on the order cases arrive in.
 class Tally {
  public:
-  Tally(const ReportOptions& o, Zone zone) : o_(&o), zone_(zone) {
-  }
+  Tally(const ReportOptions& o, Zone zone) : o_(&o), zone_(zone) {}
 
   // `v`'s events must still be there.
   void add(const CaseView& v);
@@ -477,9 +477,9 @@ Report Tally::finish() && {
 // time: the library does every value and every escape; this only places them.
 std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
 
-// A string as JSON: printable ASCII without quotes or backslashes (case ids, dates, names
-// of states and clocks) goes between quotes as it is; anything else to the library.
-// Appends text as a JSON string, as the library dumps it.
+// Appends text as a JSON string, as the library dumps it: printable ASCII without quotes
+// or backslashes (case ids, dates, names of states and clocks) goes between quotes as it
+// is; anything else to the library.
 void append_json_string(std::string& out, std::string_view text) {
   bool plain = std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; });
   if (!plain) {

@@ -236,7 +236,8 @@ Instant parse_time(std::string_view text, Zone zone) {
 std::optional<Instant> parse_stored_time(std::string_view text) {
   if (text.empty()) return std::nullopt;
   try {
-    return parse_time(text, date::locate_zone("UTC"));
+    static const Zone utc = date::locate_zone("UTC");  // looked up once: a search of every zone's name
+    return parse_time(text, utc);
   } catch (const Error&) {
     return std::nullopt;
   }

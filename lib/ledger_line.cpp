@@ -134,15 +134,23 @@ bool is_canonical_order(const Event& event) {
 namespace {
 
 // Byte classes for the checks every line goes through, one table lookup a byte.
-enum : unsigned char { kKeyByte = 1, kHexByte = 2 };
+enum : unsigned char { kKeyByte = 1, kHexByte = 2, kNotBare = 4 };
 constexpr std::array<unsigned char, 256> kByteClass = [] {
   std::array<unsigned char, 256> t{};
   for (std::size_t c = 'a'; c <= 'z'; ++c) t[c] |= kKeyByte;
   for (std::size_t c = '0'; c <= '9'; ++c) t[c] |= kKeyByte | kHexByte;
   t['_'] |= kKeyByte;
   for (std::size_t c = 'a'; c <= 'f'; ++c) t[c] |= kHexByte;
+  for (char c : {'"', '\\', '=', '#'}) t[static_cast<unsigned char>(c)] |= kNotBare;
   return t;
 }();
+
+// s = v, as std::string::assign without its general path (_M_replace): a string that has
+// grown reuses its storage.
+void assign(std::string& s, std::string_view v) {
+  s.clear();
+  s.append(v);
+}
 
 bool all_in(std::string_view s, unsigned char cls) {
   unsigned char all = cls;
@@ -358,7 +366,7 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
   if (!is_case_id(case_text))
     return p.fail(at, fmt::format("'{}' is not a case id", case_text),
                   "a case id looks like RMA-261123-SH-0042");
-  e.case_id.assign(case_text);
+  assign(e.case_id, case_text);
 
   if (auto err = expect_space("seq")) return *err;
   at = p.pos;
@@ -381,23 +389,29 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
                              : "actions are open, review, ship, receive, repair, refund, contact, "
                                "note, escalate, correct, resolve, cancel, close, reopen");
   }
-  e.action.assign(action);
+  assign(e.action, action);
 
   bool have_by = false;
   while (true) {
     if (p.pos >= line.size())
       return p.fail(p.pos, "line ends without h=<hash>",
                     "a line whose end is missing was cut off; `rma check --repair` quarantines a torn last line");
-    if (auto err = expect_space("next field")) return *err;
+    if (line[p.pos] == ' ' && (p.pos + 1 == line.size() || line[p.pos + 1] != ' ')) ++p.pos;
+    else if (auto err = expect_space("next field")) return *err;
     std::size_t key_start = p.pos;
-    while (p.pos < line.size() && line[p.pos] != '=' && line[p.pos] != ' ') ++p.pos;
-    std::string_view key = line.substr(key_start, p.pos - key_start);
-    if (p.pos >= line.size() || line[p.pos] != '=')
-      return p.fail(key_start, fmt::format("expected key=value, found '{}'", key),
-                    "values with spaces are written in double quotes");
-    if (!is_valid_key(key))
+    // Key bytes up to '=' in one scan; anything else is looked at again for its message.
+    while (p.pos < line.size() && (kByteClass[static_cast<unsigned char>(line[p.pos])] & kKeyByte)) ++p.pos;
+    if (p.pos == key_start || p.pos >= line.size() || line[p.pos] != '=' || line[key_start] > 'z' ||
+        line[key_start] < 'a') {
+      while (p.pos < line.size() && line[p.pos] != '=' && line[p.pos] != ' ') ++p.pos;
+      std::string_view key = line.substr(key_start, p.pos - key_start);
+      if (p.pos >= line.size() || line[p.pos] != '=')
+        return p.fail(key_start, fmt::format("expected key=value, found '{}'", key),
+                      "values with spaces are written in double quotes");
       return p.fail(key_start, fmt::format("'{}' is not a valid key", key),
                     "keys are lower-case letters, digits and _, starting with a letter");
+    }
+    std::string_view key = line.substr(key_start, p.pos - key_start);
     ++p.pos;  // '='
     std::size_t value_start = p.pos;
 
@@ -409,7 +423,7 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
         return p.fail(p.pos, "h= must be the last field", "nothing may follow the hash");
       if (!have_by)
         return p.fail(key_start, "the line has no by=<operator>", "every event names the operator who recorded it");
-      e.hash.assign(hash);
+      assign(e.hash, hash);
       e.fields.resize(used);
       body_length = key_start - 1;
       return std::nullopt;
@@ -458,16 +472,21 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
       if (p.pos < line.size() && line[p.pos] != ' ')
         return p.fail(p.pos, "a quoted value must be followed by a space", "separate fields with one space");
     } else {
-      std::string_view bare = p.token();
+      // Up to the next space, noting any byte a bare value may not hold.
+      unsigned char refused = 0;
+      while (p.pos < line.size() && line[p.pos] != ' ')
+        refused |= kByteClass[static_cast<unsigned char>(line[p.pos++])];
+      std::string_view bare = line.substr(value_start, p.pos - value_start);
       if (bare.empty())
         return p.fail(value_start, fmt::format("{}= has no value", key), "an empty value is written as \"\"");
-      for (std::size_t i = 0; i < bare.size(); ++i) {
-        char c = bare[i];
-        if (c == '"' || c == '\\' || c == '=' || c == '#')
-          return p.fail(value_start + i, fmt::format("'{}' in a bare value", c),
-                        "values holding \" \\ = or # are written in double quotes");
-      }
-      value.assign(bare);
+      if (refused & kNotBare)
+        for (std::size_t i = 0; i < bare.size(); ++i) {
+          char c = bare[i];
+          if (c == '"' || c == '\\' || c == '=' || c == '#')
+            return p.fail(value_start + i, fmt::format("'{}' in a bare value", c),
+                          "values holding \" \\ = or # are written in double quotes");
+        }
+      assign(value, bare);
     }
 
     if (is_by) {
@@ -478,7 +497,7 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
     for (std::size_t i = 0; i < used; ++i)
       if (e.fields[i].key == key)
         return p.fail(key_start, fmt::format("key '{}' appears twice", key), "each key appears once in an event");
-    e.fields[used++].key.assign(key);
+    assign(e.fields[used++].key, key);
   }
 }
 

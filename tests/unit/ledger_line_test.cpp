@@ -98,6 +98,18 @@ TEST_CASE("malformed lines are refused with the column of the fault") {
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=a\tb by=a h=0123456789abcdef0123456789abcdef", 57, "control"},
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=a note=b by=a h=0123456789abcdef0123456789abcdef", 58, "twice"},
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note Note=a by=a h=0123456789abcdef0123456789abcdef", 51, "not a valid key"},
+      // The key scan stops at the first byte a key may not hold; each way it can stop:
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note 1note=a by=a h=0123456789abcdef0123456789abcdef", 51, "not a valid key"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note _note=a by=a h=0123456789abcdef0123456789abcdef", 51, "not a valid key"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note no-te=a by=a h=0123456789abcdef0123456789abcdef", 51, "'no-te' is not a valid key"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note =a by=a h=0123456789abcdef0123456789abcdef", 51, "not a valid key"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note no-te by=a h=0123456789abcdef0123456789abcdef", 51, "found 'no-te'"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note by=a h=0123456789abcdef0123456789abcdef", 51, "found 'note'"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note by=a note", 56, "found 'note'"},
+      // A bare value is read to the next space; the first byte it may not hold is named.
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=ab#c=d by=a h=0123456789abcdef0123456789abcdef", 58, "'#' in a bare value"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=a=b by=a h=0123456789abcdef0123456789abcdef", 57, "'=' in a bare value"},
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note= by=a h=0123456789abcdef0123456789abcdef", 56, "has no value"},
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=\"a\\qb\" by=a h=0123456789abcdef0123456789abcdef", 58, "unknown escape"},
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note by=a h=0123456789abcdef0123456789abcdef x=1", 90, "last field"},
   };

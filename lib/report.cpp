@@ -640,12 +640,33 @@ struct FileSeen {
   std::vector<std::uint32_t> cases;  // per line each_line gives, its case or kNotRead
 };
 
-// The lines of a case gathered so far, one after another, and how many the first pass
-// counted.
+// A line of a case, where it is.
+struct CaseLine {
+  std::string_view text;
+  std::uint32_t file = 0, line = 0;
+};
+
+// A case as the second pass gathers it: how many lines the first pass counted, and the
+// file that holds them all (nearly every case lives within one site's month).
+//  - A case within one file is gathered by the one thread that reads that file, without
+//    a lock and without copying: its lines are linked through that file's line table.
+//  - A case spread over files is gathered under a lock, its lines copied one after another
+//    (the files they come from are not kept).
 struct Gathering {
+  static constexpr std::uint32_t kSpread = UINT32_MAX;  // `file` of a case in several files
+  static constexpr std::uint32_t kEnd = UINT32_MAX;     // the end of a case's linked lines
   std::uint32_t expected = 0;
-  std::string text;                                            // each line and its LF
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> where;  // (file, line) of each
+  std::uint32_t file = 0;
+  std::uint32_t seen = 0, head = kEnd, tail = kEnd;            // within one file
+  std::string text;                                            // spread: each line and its LF
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> where;  // spread: (file, line) of each
+};
+
+// A line of the file being read, linked to the next line of its case.
+struct LinkedLine {
+  std::string_view text;
+  std::uint32_t line = 0;
+  std::uint32_t next = Gathering::kEnd;
 };
 
 // The case id of an event line from its first tokens, when it was recorded by `as_of`
@@ -664,14 +685,10 @@ std::optional<std::string_view> line_case(std::string_view line, Instant as_of) 
 // Parses, replays and tallies one case whose lines are all here. `scratch` holds the events
 // of the case (each thread has one, reused from case to case: once its strings have grown,
 // parsing allocates nothing).
-void tally_case(const Gathering& g, PolicyCache& policies, const ReportOptions& o, Tally& tally,
+void tally_case(const std::vector<CaseLine>& lines, PolicyCache& policies, const ReportOptions& o, Tally& tally,
                 std::vector<StoredEvent>& scratch) {
   std::size_t used = 0;
-  std::size_t pos = 0;
-  for (const auto& [file, line_no] : g.where) {
-    std::size_t end = g.text.find('\n', pos);
-    std::string_view line(g.text.data() + pos, end - pos);
-    pos = end + 1;
+  for (const auto& [line, file, line_no] : lines) {
     if (used == scratch.size()) scratch.emplace_back();
     StoredEvent& se = scratch[used];
     std::size_t body_length = 0;
@@ -731,9 +748,13 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
       progress);
   std::vector<Gathering> cases(numbers->count());
   numbers.reset();
-  for (const auto& f : seen)
-    for (std::uint32_t c : f.cases)
-      if (c != FileSeen::kNotRead) ++cases[c].expected;
+  for (std::uint32_t f = 0; f < n; ++f)
+    for (std::uint32_t c : seen[f].cases) {
+      if (c == FileSeen::kNotRead) continue;
+      Gathering& g = cases[c];
+      if (g.expected++ == 0) g.file = f;
+      else if (g.file != f) g.file = Gathering::kSpread;
+    }
   for (auto& f : file_issues) issues.insert(issues.end(), f.begin(), f.end());
   if (between_passes) between_passes();
 
@@ -742,7 +763,9 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
   // are the first pass's (same file, same length), so each line's case is known.
   std::vector<Tally> tallies(threads, Tally(o, zone));
   std::vector<std::vector<StoredEvent>> scratch(threads);
-  std::array<std::mutex, 64> stripes;  // a case's gathering is guarded by stripes[number % 64]
+  std::vector<std::vector<LinkedLine>> file_lines(threads);  // the file's lines of cases within it
+  std::vector<std::vector<CaseLine>> case_lines(threads);    // the lines of the case to tally
+  std::array<std::mutex, 64> stripes;  // a spread case's gathering is guarded by stripes[number % 64]
   std::atomic<bool> changed{false};
   on_each(n, [&](std::size_t i, unsigned thread) {
     if (!seen[i].read || changed) return;
@@ -754,23 +777,45 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
       changed = true;
       return;
     }
+    const auto file = static_cast<std::uint32_t>(i);
+    std::vector<LinkedLine>& linked = file_lines[thread];
+    std::vector<CaseLine>& lines = case_lines[thread];
+    linked.clear();
     std::size_t k = 0;
     std::vector<LedgerIssue> ignored;  // the first pass has them
     each_line(data, files[i], ignored, [&](std::string_view line, std::uint32_t line_no) {
       std::uint32_t c = seen[i].cases[k++];
       if (c == FileSeen::kNotRead) return;
-      std::optional<Gathering> complete;
-      {
-        std::lock_guard lock(stripes[c % stripes.size()]);
-        Gathering& g = cases[c];
-        g.text.append(line).push_back('\n');
-        g.where.emplace_back(static_cast<std::uint32_t>(i), line_no);
-        if (g.where.size() < g.expected) return;
-        // Moved into a new object, so the gathering keeps no storage (a string moved into an
-        // existing one would hand it that one's old buffer).
-        complete.emplace(std::move(g));
+      Gathering& g = cases[c];
+      std::optional<Gathering> complete;  // a spread case's, once whole (`lines` views its text)
+      lines.clear();
+      if (g.file == file) {
+        // Within this file: this thread alone reads and writes the gathering.
+        auto at = static_cast<std::uint32_t>(linked.size());
+        linked.push_back({line, line_no});
+        if (g.seen++ == 0) g.head = at;
+        else linked[g.tail].next = at;
+        g.tail = at;
+        if (g.seen < g.expected) return;
+        for (std::uint32_t j = g.head; j != Gathering::kEnd; j = linked[j].next) lines.push_back({linked[j].text, file, linked[j].line});
+      } else {
+        {
+          std::lock_guard lock(stripes[c % stripes.size()]);
+          g.text.append(line).push_back('\n');
+          g.where.emplace_back(file, line_no);
+          if (g.where.size() < g.expected) return;
+          // Moved into a new object, so the gathering keeps no storage (a string moved into
+          // an existing one would hand it that one's old buffer).
+          complete.emplace(std::move(g));
+        }
+        std::size_t pos = 0;
+        for (const auto& [from, from_line] : complete->where) {
+          std::size_t end = complete->text.find('\n', pos);
+          lines.push_back({std::string_view(complete->text).substr(pos, end - pos), from, from_line});
+          pos = end + 1;
+        }
       }
-      tally_case(*complete, policies, o, tallies[thread], scratch[thread]);
+      tally_case(lines, policies, o, tallies[thread], scratch[thread]);
     });
     seen[i].cases = {};
   });

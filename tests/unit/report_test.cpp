@@ -215,8 +215,9 @@ TEST_CASE("report: a resolved fork counts the branch that stands, whichever way 
 
 namespace {
 
-// Cases whose lines run over two months and two sites' files, one line that does not
-// parse, and lines recorded after --as-of.
+// Cases whose lines run over two months and two sites' files, a case whose lines lie
+// within one file among another's, one line that does not parse, and lines recorded
+// after --as-of.
 struct Spread {
   Desk d;
   std::vector<std::string> ids;
@@ -233,6 +234,10 @@ struct Spread {
       d.act("2026-12-02 09:00", "close", ids[i], {{"satisfaction", "4"}}, "alice", "BJ");
     }
     d.act("2026-12-03 09:00", "note", ids[1], {{"note", "rang back"}}, "alice", "SH");
+    // Case 5 lives within one file, its lines between those of case 3, which does not.
+    d.act("2026-11-30 11:00", "note", ids[5], {{"note", "asked for photos"}}, "alice", "BJ");
+    d.act("2026-11-30 11:30", "note", ids[3], {{"note", "rang"}}, "alice", "BJ");
+    d.act("2026-11-30 11:45", "note", ids[5], {{"note", "photos came"}}, "alice", "BJ");
     // A line of case 3 that does not parse (its hash is wrong): readers skip it.
     auto file = d.root / "ledger/2026-12/SH.rma";
     test::spit(file, test::slurp(file) + "2026-12-03T02:00:00Z " + ids[3] + " 2 note text=x h=0000\n");

@@ -605,29 +605,43 @@ struct ViewHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-// Numbers the case ids, 0, 1, 2, ... as they are first seen, for many threads at once: the
-// ids are kept in shards by hash, each behind its own lock, so threads seldom wait. Each
-// shard takes its memory from its own arena, so a quarter of a million ids cost a few
-// large blocks, given back at once.
+// Numbers the case ids, 0, 1, 2, ... as they are first seen, for many threads at once. The
+// ids are kept in shards by hash, each behind its own lock, and a file's ids are numbered
+// together: one lock of each shard per file, so threads seldom wait. Each shard takes its
+// memory from its own arena, so a quarter of a million ids cost a few large blocks, given
+// back at once.
 class CaseNumbers {
  public:
-  std::uint32_t of(std::string_view id) {
-    std::size_t hash = std::hash<std::string_view>{}(id);
-    Shard& shard = shards_[hash % shards_.size()];
-    std::lock_guard lock(shard.mutex);
-    auto it = shard.ids.find(id);
-    if (it == shard.ids.end()) it = shard.ids.emplace(std::pmr::string(id, &shard.arena), next_++).first;
-    return it->second;
+  // The number of each id (views, for this call only).
+  std::vector<std::uint32_t> of(const std::vector<std::string_view>& ids) {
+    std::vector<std::uint32_t> out(ids.size());
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // (shard, index in ids)
+    order.reserve(ids.size());
+    for (std::size_t k = 0; k < ids.size(); ++k)
+      order.emplace_back(static_cast<std::uint32_t>(std::hash<std::string_view>{}(ids[k]) % kShards), static_cast<std::uint32_t>(k));
+    std::sort(order.begin(), order.end());
+    for (std::size_t k = 0; k < order.size();) {
+      Shard& shard = shards_[order[k].first];
+      std::lock_guard lock(shard.mutex);
+      for (std::uint32_t s = order[k].first; k < order.size() && order[k].first == s; ++k) {
+        std::string_view id = ids[order[k].second];
+        auto it = shard.ids.find(id);
+        if (it == shard.ids.end()) it = shard.ids.emplace(std::pmr::string(id, &shard.arena), next_++).first;
+        out[order[k].second] = it->second;
+      }
+    }
+    return out;
   }
   std::uint32_t count() const { return next_; }
 
  private:
+  static constexpr std::size_t kShards = 64;
   struct Shard {
     std::mutex mutex;
     std::pmr::monotonic_buffer_resource arena;
     std::pmr::unordered_map<std::pmr::string, std::uint32_t, ViewHash, std::equal_to<>> ids{&arena};
   };
-  std::array<Shard, 64> shards_;
+  std::array<Shard, kShards> shards_;
   std::atomic<std::uint32_t> next_{0};
 };
 
@@ -669,18 +683,42 @@ struct LinkedLine {
   std::uint32_t next = Gathering::kEnd;
 };
 
-// The case id of an event line from its first tokens, when it was recorded by `as_of`
-// (what the ledger knew then); nullopt also for a line that has not got them (the full
-// parse refuses it).
-std::optional<std::string_view> line_case(std::string_view line, Instant as_of) {
+// The recorded time and case id of an event line, its first tokens; nullopt for a line
+// that has not got them (the full parse refuses it).
+struct LineHead {
+  std::string_view recorded, case_id;
+};
+std::optional<LineHead> line_head(std::string_view line) {
   std::size_t a = line.find(' ');
   if (a == std::string_view::npos) return std::nullopt;
   std::size_t b = line.find(' ', a + 1);
   if (b == std::string_view::npos || line.find(' ', b + 1) == std::string_view::npos) return std::nullopt;
-  auto recorded = parse_utc(line.substr(0, a));
-  if (recorded && *recorded > as_of) return std::nullopt;
-  return line.substr(a + 1, b - a - 1);
+  return LineHead{line.substr(0, a), line.substr(a + 1, b - a - 1)};
 }
+
+// Whether a line was recorded by `as_of` (what the ledger knew then), from its first
+// token; a time that does not parse is let through, for the full parse to refuse. Times in
+// the form every writer writes (2026-11-23T03:38:30.123Z) compare as text.
+class RecordedBy {
+ public:
+  explicit RecordedBy(Instant as_of) : as_of_(as_of), text_(format_utc(as_of)) {}
+  bool operator()(std::string_view recorded) const {
+    if (canonical(text_) && canonical(recorded)) return recorded <= text_;
+    auto t = parse_utc(recorded);
+    return !t || *t <= as_of_;
+  }
+
+ private:
+  static bool canonical(std::string_view t) {
+    static constexpr std::string_view shape = "0000-00-00T00:00:00.000Z";
+    if (t.size() != shape.size()) return false;
+    for (std::size_t i = 0; i < t.size(); ++i)
+      if (shape[i] == '0' ? t[i] < '0' || t[i] > '9' : t[i] != shape[i]) return false;
+    return true;
+  }
+  Instant as_of_;
+  std::string text_;
+};
 
 // Parses, replays and tallies one case whose lines are all here. `scratch` holds the events
 // of the case (each thread has one, reused from case to case: once its strings have grown,
@@ -692,7 +730,7 @@ void tally_case(const std::vector<CaseLine>& lines, PolicyCache& policies, const
     if (used == scratch.size()) scratch.emplace_back();
     StoredEvent& se = scratch[used];
     std::size_t body_length = 0;
-    if (parse_line_into(line, se.event, body_length)) continue;  // the first pass reported it
+    if (parse_line_into(line, se.event, body_length)) continue;  // `rma check` reports it
     complete_stored_event(se, line, body_length, file, line_no);
     ++used;
   }
@@ -719,42 +757,47 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
   std::vector<std::vector<LedgerIssue>> file_issues(n);
 
   // Pass 1: number the cases and note each line's; then count each case's lines.
-  auto numbers = std::make_unique<CaseNumbers>();  // freed before pass 2
+  const RecordedBy recorded_by(o.as_of);
+  auto numbers = std::make_unique<CaseNumbers>();
   on_each(
       n,
       [&](std::size_t i, unsigned thread) {
+        FileSeen& f = seen[i];
         std::string& data = buffers[thread];
         std::string problem;
-        if (!read_regular_file(root / files[i], data, problem, &seen[i].identity)) {
+        if (!read_regular_file(root / files[i], data, problem, &f.identity)) {
           file_issues[i].push_back(unreadable_issue(files[i], problem));
           return;
         }
-        seen[i].read = true;
-        std::vector<std::uint32_t>& line_cases = seen[i].cases;
-        // A case has a few lines in a file: its number is asked of the shared (locked)
-        // numbering once per file, then found among the file's own (views into `data`).
-        std::unordered_map<std::string_view, std::uint32_t> in_file;
+        f.read = true;
+        // Each line's case is first an index into the file's own ids (views into `data`),
+        // which are numbered together at the end.
+        std::vector<std::string_view> in_file;
+        std::unordered_map<std::string_view, std::uint32_t> local;
         each_line(data, files[i], file_issues[i], [&](std::string_view line, std::uint32_t) {
-          auto id = line_case(line, o.as_of);
-          if (!id) {
-            line_cases.push_back(FileSeen::kNotRead);
+          auto head = line_head(line);
+          if (!head || !recorded_by(head->recorded)) {
+            f.cases.push_back(FileSeen::kNotRead);
             return;
           }
-          auto [it, fresh] = in_file.try_emplace(*id, 0);
-          if (fresh) it->second = numbers->of(*id);
-          line_cases.push_back(it->second);
+          auto [it, fresh] = local.try_emplace(head->case_id, static_cast<std::uint32_t>(in_file.size()));
+          if (fresh) in_file.push_back(head->case_id);
+          f.cases.push_back(it->second);
         });
+        std::vector<std::uint32_t> number = numbers->of(in_file);
+        for (auto& c : f.cases)
+          if (c != FileSeen::kNotRead) c = number[c];
       },
       progress);
   std::vector<Gathering> cases(numbers->count());
-  numbers.reset();
-  for (std::uint32_t f = 0; f < n; ++f)
-    for (std::uint32_t c : seen[f].cases) {
+  for (std::uint32_t i = 0; i < n; ++i)
+    for (std::uint32_t c : seen[i].cases) {
       if (c == FileSeen::kNotRead) continue;
       Gathering& g = cases[c];
-      if (g.expected++ == 0) g.file = f;
-      else if (g.file != f) g.file = Gathering::kSpread;
+      if (g.expected++ == 0) g.file = i;
+      else if (g.file != i) g.file = Gathering::kSpread;
     }
+  numbers.reset();
   for (auto& f : file_issues) issues.insert(issues.end(), f.begin(), f.end());
   if (between_passes) between_passes();
 
@@ -768,12 +811,13 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
   std::array<std::mutex, 64> stripes;  // a spread case's gathering is guarded by stripes[number % 64]
   std::atomic<bool> changed{false};
   on_each(n, [&](std::size_t i, unsigned thread) {
-    if (!seen[i].read || changed) return;
+    FileSeen& f = seen[i];
+    if (!f.read || changed) return;
     std::string& data = buffers[thread];
     std::string problem;
     FileIdentity now;
-    if (!read_regular_file(root / files[i], data, problem, &now, seen[i].identity.size) ||
-        !now.same_file(seen[i].identity) || data.size() != seen[i].identity.size) {
+    if (!read_regular_file(root / files[i], data, problem, &now, f.identity.size) || !now.same_file(f.identity) ||
+        data.size() != f.identity.size) {
       changed = true;
       return;
     }
@@ -784,7 +828,7 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
     std::size_t k = 0;
     std::vector<LedgerIssue> ignored;  // the first pass has them
     each_line(data, files[i], ignored, [&](std::string_view line, std::uint32_t line_no) {
-      std::uint32_t c = seen[i].cases[k++];
+      std::uint32_t c = f.cases[k++];
       if (c == FileSeen::kNotRead) return;
       Gathering& g = cases[c];
       std::optional<Gathering> complete;  // a spread case's, once whole (`lines` views its text)
@@ -817,7 +861,7 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
       }
       tally_case(lines, policies, o, tallies[thread], scratch[thread]);
     });
-    seen[i].cases = {};
+    f.cases = {};
   });
   if (changed) return std::nullopt;
   on_each(tallies.size(), [&](std::size_t t) { tallies[t].sort_breaches(); });

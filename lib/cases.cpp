@@ -149,7 +149,7 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
   Case c;
   if (all.empty()) return c;
   c.id = all.front()->event.case_id;
-  if (auto id = parse_case_id(c.id)) c.site = id->site;
+  if (auto site = case_id_site(c.id)) c.site = *site;
   select_branches(all, c);
 
   // Corrections first: `correct of=N set_key=value` changes what event N says.

@@ -547,6 +547,12 @@ std::optional<CaseIdParts> case_id_parts(std::string_view text) {
 
 bool is_case_id(std::string_view text) { return case_id_parts(text).has_value(); }
 
+std::optional<std::string_view> case_id_site(std::string_view text) {
+  auto parts = case_id_parts(text);
+  if (!parts) return std::nullopt;
+  return parts->site;
+}
+
 std::optional<CaseId> parse_case_id(std::string_view text) {
   auto parts = case_id_parts(text);
   if (!parts) return std::nullopt;

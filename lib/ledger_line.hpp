@@ -103,6 +103,7 @@ struct CaseId {
 };
 std::optional<CaseId> parse_case_id(std::string_view text);
 bool is_case_id(std::string_view text);  // parse_case_id would give one (builds no strings)
+std::optional<std::string_view> case_id_site(std::string_view text);  // the SITE part, a view into text
 std::string format_case_id(const CaseId& id);
 bool is_site_code(std::string_view text);  // [A-Z0-9]{1,8}
 

@@ -240,7 +240,8 @@ void Tally::add(const CaseView& v) {
     ++reasons_[c.reason];
     if (!c.category.empty()) ++categories_[c.category];
     if (!c.sku.empty()) ++products_[c.sku];
-    std::string sku = c.sku.empty() ? "(none)" : c.sku;
+    static const std::string kNoSku = "(none)";
+    const std::string& sku = c.sku.empty() ? kNoSku : c.sku;
     if (!c.refunded.is_zero()) {
       by_reason_.refunds[c.reason].add(c.currency, c.refunded);
       by_sku_.refunds[sku].add(c.currency, c.refunded);
@@ -270,8 +271,9 @@ void Tally::add(const CaseView& v) {
   // refunds by method and currency, and by day (for the chart)
   for (const auto& r : c.refunds) {
     if (!in_period(r.when, o)) continue;
-    std::string cur = r.currency.empty() ? c.currency : r.currency;
-    std::string method = r.method.empty() ? "original" : r.method;
+    static const std::string kOriginal = "original";
+    const std::string& cur = r.currency.empty() ? c.currency : r.currency;
+    const std::string& method = r.method.empty() ? kOriginal : r.method;
     auto key = std::make_pair(method, cur);
     auto it = by_method_.find(key);
     if (it == by_method_.end()) by_method_.emplace(key, std::make_pair(std::size_t{1}, r.amount));

@@ -167,6 +167,8 @@ TEST_CASE("case ids") {
   CHECK(id->date == "261123");
   CHECK(id->site == "SH");
   CHECK(id->counter == 42);
+  CHECK(case_id_site("RMA-261123-SH-0042") == "SH");
+  CHECK(case_id_site("RMA-261123-WH2-12345") == "WH2");
   CHECK(format_case_id(*id) == "RMA-261123-SH-0042");
   CHECK(format_case_id({"RMA", "261123", "SH", 12345}) == "RMA-261123-SH-12345");
   for (const char* bad : {"RMA-261123-SH-042", "rma-261123-SH-0042", "RMA-2611-SH-0042", "RMA-261123-sh-0042",
@@ -174,6 +176,7 @@ TEST_CASE("case ids") {
                           "RMA-261123-SH-00042"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_case_id(bad).has_value());
+    CHECK_FALSE(case_id_site(bad).has_value());
   }
 }
 

@@ -57,15 +57,17 @@ struct Sums {
 // Hours with one decimal, from milliseconds.
 double hours_of(Millis m) { return std::round(static_cast<double>(m.count()) / 360000.0) / 10.0; }
 
-// Nearest-rank percentile of sorted values.
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+// Nearest-rank percentile: the value that would stand at that rank were they sorted (moved
+// into place by a selection, linear in time, not by sorting them all).
+double percentile(std::vector<double>& values, double p) {
+  if (values.empty()) return 0;
+  auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+  auto at = values.begin() + static_cast<std::ptrdiff_t>(std::min(values.size() - 1, rank == 0 ? 0 : rank - 1));
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
 }
 
 json stats(std::vector<double> hours) {
-  std::sort(hours.begin(), hours.end());
   json j = {{"count", hours.size()}};
   if (!hours.empty()) {
     j["median_hours"] = percentile(hours, 50);
@@ -654,6 +656,7 @@ struct FileSeen {
   bool read = false;
   FileIdentity identity;
   std::vector<std::uint32_t> cases;  // per line each_line gives, its case or kNotRead
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> counts;  // (case, its lines here) of each case in the file
 };
 
 // A line of a case, where it is.
@@ -787,18 +790,25 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
           f.cases.push_back(it->second);
         });
         std::vector<std::uint32_t> number = numbers->of(in_file);
+        f.counts.resize(number.size());
+        for (std::size_t k = 0; k < number.size(); ++k) f.counts[k].first = number[k];
         for (auto& c : f.cases)
-          if (c != FileSeen::kNotRead) c = number[c];
+          if (c != FileSeen::kNotRead) {
+            ++f.counts[c].second;
+            c = number[c];
+          }
       },
       progress);
   std::vector<Gathering> cases(numbers->count());
-  for (std::uint32_t i = 0; i < n; ++i)
-    for (std::uint32_t c : seen[i].cases) {
-      if (c == FileSeen::kNotRead) continue;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    for (auto [c, lines] : seen[i].counts) {
       Gathering& g = cases[c];
-      if (g.expected++ == 0) g.file = i;
-      else if (g.file != i) g.file = Gathering::kSpread;
+      if (g.expected == 0) g.file = i;
+      else g.file = Gathering::kSpread;  // a case's lines in a file are counted at once
+      g.expected += lines;
     }
+    seen[i].counts = {};
+  }
   numbers.reset();
   for (auto& f : file_issues) issues.insert(issues.end(), f.begin(), f.end());
   if (between_passes) between_passes();

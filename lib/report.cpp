@@ -119,9 +119,6 @@ class Tally {
 
   // `v`'s events must still be there.
   void add(const CaseView& v);
-  // Puts the breaches in report order: latest first; ties in case and clock order. Tallies
-  // sorted on their own threads merge in linear time.
-  void sort_breaches();
   void merge(Tally&& other);
   Report finish() &&;
 
@@ -160,8 +157,8 @@ class Tally {
     }
   };
   std::map<std::string, SlaRow, std::less<>> sla_counts_;  // per target
-  std::vector<ReportBreach> breaches_;
-  bool breaches_sorted_ = false;
+  std::vector<ReportBreach> breaches_;                  // in the order found
+  std::vector<std::vector<ReportBreach>> merged_runs_;  // those of the tallies merged in
   std::map<const Policy*, Instant> horizons_;  // now + 24 business hours, per calendar
   std::size_t fail_breaches_ = 0;
   std::array<std::size_t, 6> aging_{};  // per kAgeBuckets
@@ -223,7 +220,6 @@ void Tally::add(const CaseView& v) {
       bool happened_in_period = in_period(s.due.at, o) && s.due.at <= now;
       if ((!s.stop && c.is_open()) || happened_in_period) ++fail_breaches_;
       breaches_.push_back({c.id, s.target, s.due.last(), s.stop, hours_of(s.late), c.state, i});
-      breaches_sorted_ = false;
     }
   }
 
@@ -315,11 +311,6 @@ bool breach_before(const ReportBreach& a, const ReportBreach& b) {
 
 }  // namespace
 
-void Tally::sort_breaches() {
-  if (!breaches_sorted_) std::sort(breaches_.begin(), breaches_.end(), breach_before);
-  breaches_sorted_ = true;
-}
-
 void Tally::merge(Tally&& t) {
   // Adds each entry of `from` (a count, a row, sums, a group) to the one of its key in `into`.
   auto add_each = [](auto& into, const auto& from) {
@@ -334,17 +325,8 @@ void Tally::merge(Tally&& t) {
   open_now_ += t.open_now_;
   add_each(open_by_state_kind_, t.open_by_state_kind_);
   add_each(sla_counts_, t.sla_counts_);
-  if (breaches_sorted_ && t.breaches_sorted_) {
-    std::vector<ReportBreach> both;
-    both.reserve(breaches_.size() + t.breaches_.size());
-    std::merge(std::make_move_iterator(breaches_.begin()), std::make_move_iterator(breaches_.end()),
-               std::make_move_iterator(t.breaches_.begin()), std::make_move_iterator(t.breaches_.end()),
-               std::back_inserter(both), breach_before);
-    breaches_ = std::move(both);
-  } else {
-    append(breaches_, t.breaches_);
-    breaches_sorted_ = false;
-  }
+  merged_runs_.push_back(std::move(t.breaches_));  // kept as they are: the report orders them
+  append(merged_runs_, t.merged_runs_);
   fail_breaches_ += t.fail_breaches_;
   for (std::size_t b = 0; b < aging_.size(); ++b) aging_[b] += t.aging_[b];
   add_each(reasons_, t.reasons_);
@@ -402,7 +384,6 @@ Report Tally::finish() && {
                                          : json(nullptr)}});
   }
   report["sla"] = sla;
-  sort_breaches();
   report["breaches"] = json::array();
   report["fail_on"] = {{"breaches", fail_breaches_}};
 
@@ -474,7 +455,8 @@ Report Tally::finish() && {
                      {"satisfaction_mean", g.scored ? json(std::round(100.0 * static_cast<double>(g.score_total) / static_cast<double>(g.scored)) / 100.0) : json(nullptr)}});
     report["groups"] = out;
   }
-  return Report(std::move(report), std::move(breaches_), zone_);
+  merged_runs_.push_back(std::move(breaches_));
+  return Report(std::move(report), std::move(merged_runs_), zone_);
 }
 
 // Pieces of JSON as nlohmann::json writes them, so a document can be written a part at a
@@ -509,8 +491,30 @@ std::string dump_at(const json& j, int levels) {
 
 }  // namespace
 
-Report::Report(json sections, std::vector<ReportBreach> breaches, Zone zone)
-    : sections_(std::move(sections)), breaches_(std::move(breaches)), zone_(zone) {}
+Report::Report(json sections, std::vector<std::vector<ReportBreach>> runs, Zone zone)
+    : sections_(std::move(sections)), runs_(std::move(runs)), zone_(zone) {
+  // Each run sorted on a thread of its own, then the runs merged as pointers, in pairs
+  // until one is left: the merged breaches are not moved again.
+  on_each(runs_.size(), [&](std::size_t r) { std::sort(runs_[r].begin(), runs_[r].end(), breach_before); });
+  std::vector<std::vector<const ReportBreach*>> merged;
+  for (const auto& run : runs_) {
+    auto& in_order = merged.emplace_back();
+    in_order.reserve(run.size());
+    for (const auto& b : run) in_order.push_back(&b);
+  }
+  auto before = [](const ReportBreach* a, const ReportBreach* b) { return breach_before(*a, *b); };
+  while (merged.size() > 1) {
+    std::vector<std::vector<const ReportBreach*>> next;
+    for (std::size_t k = 0; k + 1 < merged.size(); k += 2) {
+      auto& both = next.emplace_back();
+      both.reserve(merged[k].size() + merged[k + 1].size());
+      std::merge(merged[k].begin(), merged[k].end(), merged[k + 1].begin(), merged[k + 1].end(), std::back_inserter(both), before);
+    }
+    if (merged.size() % 2) next.push_back(std::move(merged.back()));
+    merged = std::move(next);
+  }
+  if (!merged.empty()) breaches_ = std::move(merged.front());
+}
 
 json Report::breach_json(const ReportBreach& b) const {
   return {{"case", b.case_id},
@@ -550,7 +554,7 @@ std::string Report::breach_text(const ReportBreach& b) const {
 json Report::document() const {
   json doc = sections_;
   json& list = doc["breaches"];
-  for (const auto& b : breaches_) list.push_back(breach_json(b));
+  for (const auto* b : breaches_) list.push_back(breach_json(*b));
   return doc;
 }
 
@@ -583,7 +587,7 @@ void Report::write_json(std::FILE* out) const {
         std::size_t begin = (from + k) * kPiece, end = std::min(breaches_.size(), begin + kPiece);
         for (std::size_t i = begin; i < end; ++i) {
           text[k] += i ? ",\n    " : "\n    ";
-          text[k] += breach_text(breaches_[i]);
+          text[k] += breach_text(*breaches_[i]);
         }
       });
       for (const auto& t : text) buffer += t;
@@ -876,7 +880,6 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
     f.cases = {};
   });
   if (changed) return std::nullopt;
-  on_each(tallies.size(), [&](std::size_t t) { tallies[t].sort_breaches(); });
   for (unsigned t = 1; t < threads; ++t) tallies[0].merge(std::move(tallies[t]));
   return std::move(tallies[0]).finish();
 }

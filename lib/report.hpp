@@ -37,7 +37,12 @@ struct ReportBreach {
 // would take most of the memory a report needs).
 class Report {
  public:
-  Report(nlohmann::json sections, std::vector<ReportBreach> breaches, Zone zone);
+  // `runs`: the breaches, in parts in any order (each thread that tallied has one).
+  Report(nlohmann::json sections, std::vector<std::vector<ReportBreach>> runs, Zone zone);
+  Report(Report&&) = default;
+  Report& operator=(Report&&) = default;
+  Report(const Report&) = delete;  // breaches_ points into runs_
+  Report& operator=(const Report&) = delete;
   // Sections: period, summary, sla, breaches, aging, reasons, categories, products,
   // refunds, cost, cycle_times, satisfaction, groups (with group_by), refunds_by_day (for
   // charts), and fail_on.breaches (what --fail-on breach counts).
@@ -48,7 +53,8 @@ class Report {
 
  private:
   nlohmann::json sections_;  // "breaches" is an empty array here
-  std::vector<ReportBreach> breaches_;
+  std::vector<std::vector<ReportBreach>> runs_;
+  std::vector<const ReportBreach*> breaches_;  // in report order: latest first; ties in case and clock order
   Zone zone_;
   nlohmann::json breach_json(const ReportBreach& b) const;
   std::string breach_text(const ReportBreach& b) const;

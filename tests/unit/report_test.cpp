@@ -305,3 +305,32 @@ TEST_CASE("report: a file replaced between the passes makes the report start aga
   CHECK_THROWS_WITH_AS(s.from_files("2026-12-05 12:00", replace), doctest::Contains("replaced while they were read"), Error);
   CHECK(test::slurp(file).size() > bytes.size());  // the report wrote nothing; the test's notes are there
 }
+
+TEST_CASE("report: breaches from any number of runs, each in any order, come out in report order") {
+  // 60 breaches with many ties in lateness (ties go by case, then clock), dealt into 1 to 5
+  // runs and shuffled within each: the order written is always the one of a single sort.
+  std::vector<ReportBreach> all;
+  for (int i = 0; i < 60; ++i)
+    all.push_back({fmt::format("RMA-261123-SH-{:04}", 1 + (i * 7) % 13), "review", t("2026-11-23 10:00"), std::nullopt,
+                   static_cast<double>((i * 5) % 4) + 0.5, State::opened, static_cast<std::size_t>(i % 3)});
+  // (case, clock) pairs repeat in `all` above; keep the first of each so no two are equal.
+  std::vector<ReportBreach> distinct;
+  for (const auto& b : all)
+    if (std::none_of(distinct.begin(), distinct.end(), [&](const ReportBreach& d) { return d.case_id == b.case_id && d.clock == b.clock; }))
+      distinct.push_back(b);
+  REQUIRE(distinct.size() > 20);
+  nlohmann::json sections = {{"breaches", nlohmann::json::array()}, {"fail_on", {{"breaches", 0}}}};
+  const Report single(sections, {distinct}, find_zone("Asia/Shanghai"));
+  nlohmann::json expected = single.document();
+  std::vector<double> late;
+  for (const auto& b : expected["breaches"]) late.push_back(b["late_hours"].get<double>());
+  CHECK(std::is_sorted(late.rbegin(), late.rend()));
+  for (std::size_t runs = 1; runs <= 5; ++runs) {
+    CAPTURE(runs);
+    std::vector<std::vector<ReportBreach>> dealt(runs);
+    for (std::size_t k = 0; k < distinct.size(); ++k) dealt[(k * 3) % runs].push_back(distinct[distinct.size() - 1 - k]);
+    const Report r(sections, std::move(dealt), find_zone("Asia/Shanghai"));
+    CHECK(r.document() == expected);
+    CHECK(written(r) == expected.dump(2) + "\n");
+  }
+}

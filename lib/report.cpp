@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <map>
 #include <memory>
@@ -491,6 +492,16 @@ std::string dump_at(const json& j, int levels) {
 
 }  // namespace
 
+void append_json_hours(std::string& out, double hours) {
+  if (!(hours >= 0 && hours < 100000)) {
+    out += dump(json(hours));
+    return;
+  }
+  std::size_t at = out.size();
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), hours);
+  if (out.find('.', at) == std::string::npos) out += ".0";
+}
+
 Report::Report(json sections, std::vector<std::vector<ReportBreach>> runs, Zone zone)
     : sections_(std::move(sections)), runs_(std::move(runs)), zone_(zone) {
   // Each run sorted on a thread of its own, then the runs merged as pointers, in pairs
@@ -527,17 +538,15 @@ json Report::breach_json(const ReportBreach& b) const {
 }
 
 // The same at two levels deep, as dump(2) writes it (an object's keys in sorted order),
-// without building the object: each value is still the library's dump. report_test
-// requires write_json's bytes to equal document().dump(2).
-std::string Report::breach_text(const ReportBreach& b) const {
-  std::string out;
-  out.reserve(256);
+// appended to `out` without building the object: each value is still the library's dump.
+// report_test requires write_json's bytes to equal document().dump(2).
+void Report::append_breach(std::string& out, const ReportBreach& b) const {
   out += "{\n      \"case\": ";
   append_json_string(out, b.case_id);
   out += ",\n      \"due\": ";
   append_json_string(out, format_rfc3339(b.due, zone_));
   out += ",\n      \"late_hours\": ";
-  out += dump(json(b.late_hours));
+  append_json_hours(out, b.late_hours);
   out += ",\n      \"state\": ";
   append_json_string(out, state_name(b.state));
   out += ",\n      \"still_running\": ";
@@ -548,7 +557,6 @@ std::string Report::breach_text(const ReportBreach& b) const {
   out += ",\n      \"target\": ";
   append_json_string(out, b.target);
   out += "\n    }";
-  return out;
 }
 
 json Report::document() const {
@@ -562,9 +570,12 @@ std::size_t Report::fail_on_breaches() const { return sections_["fail_on"]["brea
 
 void Report::write_json(std::FILE* out) const {
   std::string buffer = "{";
-  auto flush = [&] {
-    if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size())
+  auto write = [&](const std::string& text) {
+    if (std::fwrite(text.data(), 1, text.size(), out) != text.size())
       throw Error(ErrorKind::system, "writing the report", std::strerror(errno), "check the output and retry");
+  };
+  auto flush = [&] {
+    write(buffer);
     buffer.clear();
   };
   bool first = true;
@@ -576,22 +587,24 @@ void Report::write_json(std::FILE* out) const {
       buffer += dump_at(it.value(), 1);
       continue;
     }
-    // Rendered on every core, a window of pieces at a time, and written in order.
+    // Rendered on every core, a window of pieces at a time, and written in order. The
+    // pieces' strings serve every window: their memory is paged in once, not per window.
     buffer += "[";
+    flush();
     constexpr std::size_t kPiece = 2048, kWindow = 16;
     std::size_t pieces = (breaches_.size() + kPiece - 1) / kPiece;
+    std::vector<std::string> text(std::min(kWindow, pieces));
     for (std::size_t from = 0; from < pieces; from += kWindow) {
       std::size_t count = std::min(kWindow, pieces - from);
-      std::vector<std::string> text(count);
       on_each(count, [&](std::size_t k) {
         std::size_t begin = (from + k) * kPiece, end = std::min(breaches_.size(), begin + kPiece);
+        text[k].clear();
         for (std::size_t i = begin; i < end; ++i) {
           text[k] += i ? ",\n    " : "\n    ";
-          text[k] += breach_text(*breaches_[i]);
+          append_breach(text[k], *breaches_[i]);
         }
       });
-      for (const auto& t : text) buffer += t;
-      flush();
+      for (std::size_t k = 0; k < count; ++k) write(text[k]);
     }
     buffer += "\n  ]";
   }

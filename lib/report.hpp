@@ -57,8 +57,13 @@ class Report {
   std::vector<const ReportBreach*> breaches_;  // in report order: latest first; ties in case and clock order
   Zone zone_;
   nlohmann::json breach_json(const ReportBreach& b) const;
-  std::string breach_text(const ReportBreach& b) const;
+  void append_breach(std::string& out, const ReportBreach& b) const;
 };
+
+// Appends hours as the JSON library dumps a number (the shortest digits that read back as
+// the same double; ".0" after a whole number), without the library for the tenths of an
+// hour under 100,000 a report writes (report_test compares the two over every one).
+void append_json_hours(std::string& out, double hours);
 
 // The report of a ledger already read (cut with ledger_as_of where it holds later events).
 Report build_report(const Ledger& ledger, PolicyCache& policies, const ReportOptions& options, Zone zone);

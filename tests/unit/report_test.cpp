@@ -334,3 +334,19 @@ TEST_CASE("report: breaches from any number of runs, each in any order, come out
     CHECK(written(r) == expected.dump(2) + "\n");
   }
 }
+
+TEST_CASE("report: hours are written as the JSON library writes them, for every tenth under 100,000") {
+  std::string ours;
+  for (std::int64_t tenths = 0; tenths < 1000000; ++tenths) {
+    double hours = std::round(static_cast<double>(tenths)) / 10.0;  // as hours_of makes them
+    ours.clear();
+    append_json_hours(ours, hours);
+    if (ours != nlohmann::json(hours).dump()) {
+      CAPTURE(hours);
+      CHECK(ours == nlohmann::json(hours).dump());
+      break;
+    }
+  }
+  for (double other : {100000.0, 123456.7, 1e20, -1.5, 0.05})  // the library's own
+    CHECK([&] { std::string s; append_json_hours(s, other); return s; }() == nlohmann::json(other).dump());
+}

@@ -654,6 +654,11 @@ class CaseNumbers {
     return out;
   }
   std::uint32_t count() const { return next_; }
+  // Forgets every id, the shards on every core (a quarter of a million nodes take a while
+  // to walk); the arenas give their blocks back when the numbering is destroyed.
+  void clear() {
+    on_each(kShards, [&](std::size_t k) { shards_[k].ids.clear(); });
+  }
 
  private:
   static constexpr std::size_t kShards = 64;
@@ -687,15 +692,18 @@ struct CaseLine {
 //  - A case within one file is gathered by the one thread that reads that file, without
 //    a lock and without copying: its lines are linked through that file's line table.
 //  - A case spread over files is gathered under a lock, its lines copied one after another
-//    (the files they come from are not kept).
+//    into a Spread of its own (the files they come from are not kept).
 struct Gathering {
   static constexpr std::uint32_t kSpread = UINT32_MAX;  // `file` of a case in several files
   static constexpr std::uint32_t kEnd = UINT32_MAX;     // the end of a case's linked lines
   std::uint32_t expected = 0;
   std::uint32_t file = 0;
-  std::uint32_t seen = 0, head = kEnd, tail = kEnd;            // within one file
-  std::string text;                                            // spread: each line and its LF
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> where;  // spread: (file, line) of each
+  std::uint32_t seen = 0, tail = kEnd;  // within one file
+  std::uint32_t head = kEnd;            // within one file: its first line; spread: its Spread
+};
+struct Spread {
+  std::string text;                                            // each line and its LF
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> where;  // (file, line) of each
 };
 
 // A line of the file being read, linked to the next line of its case.
@@ -826,6 +834,13 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
     }
     seen[i].counts = {};
   }
+  std::vector<Spread> spread;
+  for (auto& g : cases)
+    if (g.file == Gathering::kSpread) {
+      g.head = static_cast<std::uint32_t>(spread.size());
+      spread.emplace_back();
+    }
+  numbers->clear();
   numbers.reset();
   for (auto& f : file_issues) issues.insert(issues.end(), f.begin(), f.end());
   if (between_passes) between_passes();
@@ -860,7 +875,7 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
       std::uint32_t c = f.cases[k++];
       if (c == FileSeen::kNotRead) return;
       Gathering& g = cases[c];
-      std::optional<Gathering> complete;  // a spread case's, once whole (`lines` views its text)
+      std::optional<Spread> complete;  // a spread case's, once whole (`lines` views its text)
       lines.clear();
       if (g.file == file) {
         // Within this file: this thread alone reads and writes the gathering.
@@ -874,12 +889,13 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
       } else {
         {
           std::lock_guard lock(stripes[c % stripes.size()]);
-          g.text.append(line).push_back('\n');
-          g.where.emplace_back(file, line_no);
-          if (g.where.size() < g.expected) return;
+          Spread& s = spread[g.head];
+          s.text.append(line).push_back('\n');
+          s.where.emplace_back(file, line_no);
+          if (s.where.size() < g.expected) return;
           // Moved into a new object, so the gathering keeps no storage (a string moved into
           // an existing one would hand it that one's old buffer).
-          complete.emplace(std::move(g));
+          complete.emplace(std::move(s));
         }
         std::size_t pos = 0;
         for (const auto& [from, from_line] : complete->where) {

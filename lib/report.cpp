@@ -538,7 +538,7 @@ json Report::breach_json(const ReportBreach& b) const {
 }
 
 // The same at two levels deep, as dump(2) writes it (an object's keys in sorted order),
-// appended to `out` without building the object: each value is still the library's dump.
+// appended to `out` without building the object: each value as the library writes it.
 // report_test requires write_json's bytes to equal document().dump(2).
 void Report::append_breach(std::string& out, const ReportBreach& b) const {
   out += "{\n      \"case\": ";

@@ -482,7 +482,7 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
       if (refused & kNotBare)
         for (std::size_t i = 0; i < bare.size(); ++i) {
           char c = bare[i];
-          if (c == '"' || c == '\\' || c == '=' || c == '#')
+          if (kByteClass[static_cast<unsigned char>(c)] & kNotBare)
             return p.fail(value_start + i, fmt::format("'{}' in a bare value", c),
                           "values holding \" \\ = or # are written in double quotes");
         }

@@ -731,9 +731,9 @@ std::optional<LineHead> line_head(std::string_view line) {
 // the form every writer writes (2026-11-23T03:38:30.123Z) compare as text.
 class RecordedBy {
  public:
-  explicit RecordedBy(Instant as_of) : as_of_(as_of), text_(format_utc(as_of)) {}
+  explicit RecordedBy(Instant as_of) : as_of_(as_of), text_(format_utc(as_of)), text_canonical_(canonical(text_)) {}
   bool operator()(std::string_view recorded) const {
-    if (canonical(text_) && canonical(recorded)) return recorded <= text_;
+    if (text_canonical_ && canonical(recorded)) return recorded <= text_;
     auto t = parse_utc(recorded);
     return !t || *t <= as_of_;
   }
@@ -748,6 +748,7 @@ class RecordedBy {
   }
   Instant as_of_;
   std::string text_;
+  bool text_canonical_;  // as_of in the writers' form (a year of four digits)
 };
 
 // Parses, replays and tallies one case whose lines are all here. `scratch` holds the events

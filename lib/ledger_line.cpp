@@ -70,8 +70,9 @@ const std::vector<ActionSchema>& schema() {
 }
 
 const ActionSchema* schema_for(std::string_view action) {
-  for (const auto& s : schema())
-    if (s.action == action) return &s;
+  if (action.empty()) return nullptr;
+  for (const auto& s : schema())  // every line asks: the first letter rules out most at once
+    if (s.action[0] == action[0] && s.action == action) return &s;
   return nullptr;
 }
 
@@ -392,6 +393,7 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
   assign(e.action, action);
 
   bool have_by = false;
+  std::uint64_t marks = 0;  // the keys so far, by first byte and length
   while (true) {
     if (p.pos >= line.size())
       return p.fail(p.pos, "line ends without h=<hash>",
@@ -494,9 +496,13 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
       have_by = true;
       continue;
     }
-    for (std::size_t i = 0; i < used; ++i)
-      if (e.fields[i].key == key)
-        return p.fail(key_start, fmt::format("key '{}' appears twice", key), "each key appears once in an event");
+    // A key can repeat an earlier one only if its (first byte, length) mark was seen.
+    std::uint64_t mark = std::uint64_t{1} << ((static_cast<unsigned char>(key[0]) * 31u + key.size()) % 64u);
+    if (marks & mark)
+      for (std::size_t i = 0; i < used; ++i)
+        if (e.fields[i].key == key)
+          return p.fail(key_start, fmt::format("key '{}' appears twice", key), "each key appears once in an event");
+    marks |= mark;
     assign(e.fields[used++].key, key);
   }
 }
@@ -519,25 +525,33 @@ struct CaseIdParts {
 };
 
 std::optional<CaseIdParts> case_id_parts(std::string_view text) {
-  if (text.size() > kMaxCodeBytes) return std::nullopt;
-  std::size_t a = text.find('-');
-  if (a == std::string_view::npos) return std::nullopt;
-  std::size_t b = text.find('-', a + 1);
-  if (b == std::string_view::npos) return std::nullopt;
-  std::size_t c = text.find('-', b + 1);
-  if (c == std::string_view::npos || text.find('-', c + 1) != std::string_view::npos)
-    return std::nullopt;
-  std::string_view prefix = text.substr(0, a), date = text.substr(a + 1, b - a - 1),
-                   site = text.substr(b + 1, c - b - 1), counter = text.substr(c + 1);
-  auto digits = [](std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-  };
-  if (prefix.empty() || prefix.size() > 8 || prefix[0] < 'A' || prefix[0] > 'Z' ||
-      !is_site_code(prefix))
-    return std::nullopt;
-  if (date.size() != 6 || !digits(date) || !is_site_code(site)) return std::nullopt;
-  if (counter.size() < 4 || counter.size() > 9 || !digits(counter)) return std::nullopt;
-  CaseIdParts id{prefix, date, site};
+  // PREFIX-YYMMDD-SITE-NNNN read left to right in one pass (every line's id is checked).
+  auto code_byte = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t n = std::min(text.size(), kMaxCodeBytes + 1), i = 0;
+  // PREFIX: a capital letter, then up to 7 capitals or digits (a site code's bytes).
+  if (n == 0 || text[0] < 'A' || text[0] > 'Z') return std::nullopt;
+  while (++i < n && code_byte(text[i])) {
+  }
+  if (i > 8 || i + 8 > n || text[i] != '-') return std::nullopt;
+  const std::size_t a = i;
+  // YYMMDD
+  for (i = a + 1; i < a + 7; ++i)
+    if (!digit(text[i])) return std::nullopt;
+  if (text[i] != '-') return std::nullopt;
+  const std::size_t b = i;
+  // SITE: 1 to 8 capitals or digits.
+  while (++i < n && code_byte(text[i])) {
+  }
+  if (i == b + 1 || i > b + 9 || i >= n || text[i] != '-') return std::nullopt;
+  const std::size_t c = i;
+  // NNNN: 4 to 9 digits, then the end.
+  while (++i < n && digit(text[i])) {
+  }
+  std::size_t digits = i - c - 1;
+  if (i != text.size() || text.size() > kMaxCodeBytes || digits < 4 || digits > 9) return std::nullopt;
+  CaseIdParts id{text.substr(0, a), text.substr(a + 1, 6), text.substr(b + 1, c - b - 1)};
+  std::string_view counter = text.substr(c + 1);
   std::from_chars(counter.data(), counter.data() + counter.size(), id.counter);
   if (id.counter == 0 || (counter.size() > 4 && counter[0] == '0')) return std::nullopt;
   return id;

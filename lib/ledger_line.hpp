@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,6 +44,23 @@ struct Event {
   const std::string* find(std::string_view key) const;
   std::string get(std::string_view key) const;          // "" when absent
   std::string_view value(std::string_view key) const;   // the same, without a copy
+  // The same for a key spelled in the code: compared at its known length, inline (replay
+  // looks up a dozen keys an event).
+  template <std::size_t N>
+  const std::string* find(const char (&key)[N]) const {
+    for (const auto& f : fields)
+      if (f.key.size() == N - 1 && std::memcmp(f.key.data(), key, N - 1) == 0) return &f.value;
+    return nullptr;
+  }
+  template <std::size_t N>
+  std::string get(const char (&key)[N]) const {
+    return std::string(value(key));
+  }
+  template <std::size_t N>
+  std::string_view value(const char (&key)[N]) const {
+    const std::string* v = find(key);
+    return v ? std::string_view(*v) : std::string_view{};
+  }
   bool is(std::string_view a) const { return std::string_view(action) == a; }  // sizes first, no strlen
   void set(std::string_view key, std::string value);
   bool operator==(const Event&) const = default;

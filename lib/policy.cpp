@@ -1,5 +1,7 @@
 #include "policy.hpp"
 
+#include <atomic>
+
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -634,18 +636,39 @@ WindowVerdict check_windows(const Policy& policy, CaseKind kind, const std::stri
 
 namespace rma {
 
+std::uint64_t PolicyCache::next_serial() {
+  static std::atomic<std::uint64_t> serial{0};
+  return ++serial;
+}
+
 const Policy* PolicyCache::get(const std::string& ref) {
-  std::lock_guard lock(mutex_);
-  auto it = cache_.find(ref);
-  if (it == cache_.end()) {
-    std::optional<Policy> p;
-    try {
-      p = load_policy_version(root_, ref, current_);
-    } catch (const Error&) {
+  // Each thread remembers its last answer. A report asks once a case, nearly always for
+  // the version it asked for before, and threads taking one lock a case wait on each
+  // other. The answer stays good while this cache lives: it never drops an entry, and a
+  // map's entries do not move.
+  struct Last {
+    std::uint64_t cache = 0;
+    std::string ref;
+    const Policy* policy = nullptr;
+  };
+  thread_local Last last;
+  if (last.cache == serial_ && last.ref == ref) return last.policy;
+  const Policy* found = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = cache_.find(ref);
+    if (it == cache_.end()) {
+      std::optional<Policy> p;
+      try {
+        p = load_policy_version(root_, ref, current_);
+      } catch (const Error&) {
+      }
+      it = cache_.emplace(ref, std::move(p)).first;
     }
-    it = cache_.emplace(ref, std::move(p)).first;
+    if (it->second) found = &*it->second;
   }
-  return it->second ? &*it->second : nullptr;
+  last = {serial_, ref, found};
+  return found;
 }
 
 }  // namespace rma

@@ -125,7 +125,10 @@ class PolicyCache {
   const Policy* get(const std::string& ref);
 
  private:
+  static std::uint64_t next_serial();
+
   std::mutex mutex_;
+  const std::uint64_t serial_ = next_serial();  // tells caches apart in a thread's last answer
   boost::filesystem::path root_;
   const PolicySet* current_;
   std::map<std::string, std::optional<Policy>> cache_;

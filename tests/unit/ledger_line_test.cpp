@@ -64,14 +64,17 @@ TEST_CASE("round trip: parse(write(e)) == e and write(parse(line)) == line") {
 }
 
 TEST_CASE("readers accept keys in any order and keep unknown keys") {
+  // (nape, nice and note begin alike and are as long: different keys all the same.)
   std::string_view line =
-      "2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note future_key=1 note=hello by=alice "
+      "2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note future_key=1 nape=2 note=hello nice=3 by=alice "
       "h=00000000000000000000000000000000";
   auto parsed = parse_line(line);
   REQUIRE(std::holds_alternative<ParsedLine>(parsed));
   const Event& e = std::get<ParsedLine>(parsed).event;
   CHECK(e.get("future_key") == "1");
   CHECK(e.get("note") == "hello");
+  CHECK(e.get("nape") == "2");
+  CHECK(e.get("nice") == "3");
   CHECK_FALSE(is_canonical_order(e));
 }
 
@@ -97,6 +100,8 @@ TEST_CASE("malformed lines are refused with the column of the fault") {
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=\xff by=a h=0123456789abcdef0123456789abcdef", 56, "UTF-8"},
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=a\tb by=a h=0123456789abcdef0123456789abcdef", 57, "control"},
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=a note=b by=a h=0123456789abcdef0123456789abcdef", 58, "twice"},
+      // A repeat is found however far from the first, and among keys of its length.
+      {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note note=a nape=1 nice=2 x=3 note=b by=a h=0123456789abcdef0123456789abcdef", 76, "'note' appears twice"},
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note Note=a by=a h=0123456789abcdef0123456789abcdef", 51, "not a valid key"},
       // The key scan stops at the first byte a key may not hold; each way it can stop:
       {"2026-11-23T03:38:30.123Z RMA-261123-SH-0042 2 note 1note=a by=a h=0123456789abcdef0123456789abcdef", 51, "not a valid key"},
@@ -173,7 +178,8 @@ TEST_CASE("case ids") {
   CHECK(format_case_id({"RMA", "261123", "SH", 12345}) == "RMA-261123-SH-12345");
   for (const char* bad : {"RMA-261123-SH-042", "rma-261123-SH-0042", "RMA-2611-SH-0042", "RMA-261123-sh-0042",
                           "RMA-261123-SH-0000", "RMA-261123-../-0042", "RMA-261123-SH-0042-1", "RMA261123SH0042",
-                          "RMA-261123-SH-00042"}) {
+                          "RMA-261123-SH-00042", "RMA-261123-SH", "-261123-SH-0042", "RMA-261123-SH-",
+                          "RMA--SH-0042", "RMA-261123--0042", "RMA-261123-SH--0042", ""}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_case_id(bad).has_value());
     CHECK_FALSE(case_id_site(bad).has_value());

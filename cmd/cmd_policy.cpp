@@ -20,8 +20,10 @@ using nlohmann::json;
 json policy_json(const Policy& p) {
   auto dur = [](const std::optional<Duration>& d) { return d ? json(d->str()) : json(nullptr); };
   json sla = json::object(), prio = json::object();
-  for (const auto& [k, d] : p.sla) sla[k] = d.str();
-  for (const auto& [k, d] : p.sla_priority) prio[k] = d.str();
+  for (std::size_t i = 0; i < kSlaTargetCount; ++i) {
+    if (p.sla[i]) sla[kSlaTargets[i]] = p.sla[i]->str();
+    if (p.sla_priority[i]) prio[kSlaTargets[i]] = p.sla_priority[i]->str();
+  }
   return {{"id", p.id},
           {"version", p.version},
           {"ref", p.ref()},

@@ -403,26 +403,37 @@ struct Clock {
 }  // namespace
 
 std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant now) {
-  // The clocks in the order they first started (a handful: a flat list, found by name).
+  // The targets by their place in kSlaTargets (a replay starts and stops a dozen clocks).
+  static constexpr std::size_t first_contact = sla_target_index("first_contact"), review = sla_target_index("review"),
+                               intake = sla_target_index("intake"), refund = sla_target_index("refund"),
+                               complaint_response = sla_target_index("complaint_response"),
+                               resolution_target = sla_target_index("resolution"),
+                               follow_up = sla_target_index("follow_up");
+  static_assert(std::max({first_contact, review, intake, refund, complaint_response, resolution_target, follow_up}) <
+                kSlaTargetCount);
+  // The clocks in the order they first started (a handful: a flat list, found by target).
   struct Named {
-    std::string_view target;
+    std::size_t target;
     Clock clock;
   };
   std::vector<Named> clocks;
-  auto find = [&](std::string_view target) -> Clock* {
+  auto find = [&](std::size_t target) -> Clock* {
     for (auto& n : clocks)
       if (n.target == target) return &n.clock;
     return nullptr;
   };
   bool paused = false;
-  auto start = [&](std::string_view target, Instant t) {
+  auto start = [&](std::size_t target, Instant t) {
     if (!policy.sla_target(target, c.priority)) return;
     Clock* clock = find(target);
-    if (!clock) clock = &clocks.emplace_back(Named{target, {}}).clock;
+    if (!clock) {
+      if (clocks.empty()) clocks.reserve(kSlaTargetCount);
+      clock = &clocks.emplace_back(Named{target, {}}).clock;
+    }
     *clock = Clock{t, std::nullopt, {}};
     if (paused) clock->pauses.emplace_back(t, std::nullopt);
   };
-  auto stop = [&](std::string_view target, Instant t) {
+  auto stop = [&](std::size_t target, Instant t) {
     Clock* clock = find(target);
     if (clock && !clock->stop) clock->stop = t;
   };
@@ -438,13 +449,13 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
   auto open_clocks = [&](Instant t, std::string_view channel) {
     bool in_person = channel == "phone" || channel == "store";
     if (c.kind == CaseKind::complaint) {
-      start("complaint_response", t);
-      start("resolution", t);
-      if (in_person) stop("complaint_response", t);
+      start(complaint_response, t);
+      start(resolution_target, t);
+      if (in_person) stop(complaint_response, t);
     } else {
-      start("first_contact", t);
-      start("review", t);
-      if (in_person) stop("first_contact", t);
+      start(first_contact, t);
+      start(review, t);
+      if (in_person) stop(first_contact, t);
     }
   };
 
@@ -458,9 +469,9 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
     if (a == "open") {
       open_clocks(t, e.value("channel"));
     } else if (a == "contact") {
-      stop("first_contact", t);
-      stop("complaint_response", t);
-      stop("follow_up", t);
+      stop(first_contact, t);
+      stop(complaint_response, t);
+      stop(follow_up, t);
     } else if (a == "review") {
       std::string_view decision = e.value("decision");
       if (decision == "need-info") {
@@ -468,34 +479,34 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
         continue;
       }
       set_paused(false, t);
-      stop("review", t);
-      stop("resolution", t);
+      stop(review, t);
+      stop(resolution_target, t);
       if (decision == "approve") {
         resolution = e.value("resolution");
         keep_goods = !e.value("keep_goods").empty();
         bool goods_back = c.kind != CaseKind::complaint && !keep_goods && resolution != "compensation" && resolution != "none";
-        if (!goods_back && (resolution == "refund" || resolution == "compensation")) start("refund", t);
-        if (resolution == "none") start("follow_up", t);
+        if (!goods_back && (resolution == "refund" || resolution == "compensation")) start(refund, t);
+        if (resolution == "none") start(follow_up, t);
       }
     } else if (a == "receive") {
       Instant arrived = parse_stored_time(e.value("arrived")).value_or(t);
-      if (policy.sla_target("intake", c.priority)) {
-        start("intake", arrived);
-        stop("intake", e.recorded);
+      if (policy.sla_target(intake, c.priority)) {
+        start(intake, arrived);
+        stop(intake, e.recorded);
       }
-      if (resolution == "refund" || resolution == "compensation") start("refund", t);
+      if (resolution == "refund" || resolution == "compensation") start(refund, t);
     } else if (a == "refund") {
       // The refund that completes the amount owed stops the clock.
       if (std::find(c.completing_refunds.begin(), c.completing_refunds.end(), stored) != c.completing_refunds.end()) {
-        stop("refund", t);
-        start("follow_up", t);
+        stop(refund, t);
+        start(follow_up, t);
       }
     } else if (a == "ship") {
-      if (e.value("direction") == "replacement") start("follow_up", t);
+      if (e.value("direction") == "replacement") start(follow_up, t);
     } else if (a == "repair") {
-      start("follow_up", t);
+      start(follow_up, t);
     } else if (a == "close" || a == "cancel") {
-      stop("follow_up", t);
+      stop(follow_up, t);
       for (auto& [name, clock] : clocks)
         if (!clock.stop) clock.stop = t;
       set_paused(false, t);
@@ -507,10 +518,11 @@ std::vector<SlaStatus> compute_slas(const Case& c, const Policy& policy, Instant
   }
 
   std::vector<SlaStatus> out;
-  for (const auto& [name, clock] : clocks) {
+  out.reserve(clocks.size());
+  for (const auto& [target, clock] : clocks) {
     SlaStatus s;
-    s.target = name;
-    s.duration = *policy.sla_target(name, c.priority);
+    s.target = kSlaTargets[target];
+    s.duration = *policy.sla_target(target, c.priority);
     s.start = clock.start;
     s.stop = clock.stop;
     s.due = policy.calendar.deadline(clock.start, s.duration);

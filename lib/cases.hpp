@@ -110,7 +110,7 @@ enum class SlaState { met, breached, running, paused };
 std::string sla_state_name(SlaState s);
 
 struct SlaStatus {
-  std::string target;  // first_contact, review, ...
+  std::string_view target;  // first_contact, review, ...: one of kSlaTargets (static)
   Duration duration;
   Instant start{};
   std::optional<Instant> stop;

@@ -27,13 +27,9 @@ bool Policy::knows_reason(const std::string& reason) const {
 }
 
 std::optional<Duration> Policy::sla_target(std::string_view target, bool urgent) const {
-  if (urgent) {
-    auto it = sla_priority.find(target);
-    if (it != sla_priority.end()) return it->second;
-  }
-  auto it = sla.find(target);
-  if (it != sla.end()) return it->second;
-  return std::nullopt;
+  std::size_t i = sla_target_index(target);
+  if (i == kSlaTargetCount) return std::nullopt;
+  return sla_target(i, urgent);
 }
 
 bool Policy::needs_supervisor(const Money& owed, const std::string& owed_currency) const {
@@ -281,11 +277,14 @@ class PolicyReader {
     if (auto limit = duration(*t, "approval", "backdate_limit")) p.backdate_limit = *limit;
   }
 
-  void read_sla_targets(const toml::table& t, std::string_view name, std::map<std::string, Duration, std::less<>>& out) {
+  // (The keys are known targets: check_keys has refused any other.)
+  void read_sla_targets(const toml::table& t, std::string_view name, Policy::SlaDurations& out) {
     for (auto&& [k, v] : t) {
       std::string key(k.str());
       if (key == "priority" && name == "sla") continue;
-      if (auto d = duration(t, name, key)) out[key] = *d;
+      std::size_t i = sla_target_index(key);
+      if (i == kSlaTargetCount) continue;
+      if (auto d = duration(t, name, key)) out[i] = *d;
     }
   }
 
@@ -429,8 +428,10 @@ std::string archive_text(const Policy& p) {
   toml::table over;
   for (const auto& [cur, amount] : p.supervisor_over) over.insert(cur, amount);
   toml::table sla, prio;
-  for (const auto& [k, d] : p.sla) sla.insert(k, d.str());
-  for (const auto& [k, d] : p.sla_priority) prio.insert(k, d.str());
+  for (std::size_t i = 0; i < kSlaTargetCount; ++i) {
+    if (p.sla[i]) sla.insert(kSlaTargets[i], p.sla[i]->str());
+    if (p.sla_priority[i]) prio.insert(kSlaTargets[i], p.sla_priority[i]->str());
+  }
   if (!prio.empty()) sla.insert("priority", std::move(prio));
   toml::table doc{
       {"policy", std::move(policy)},

@@ -5,6 +5,7 @@
 
 #include <boost/filesystem/path.hpp>
 
+#include <array>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,13 @@ namespace rma {
 
 inline constexpr const char* kSlaTargets[] = {"first_contact", "review", "intake", "refund",
                                               "complaint_response", "resolution", "follow_up"};
+inline constexpr std::size_t kSlaTargetCount = std::size(kSlaTargets);
+// A target's place in kSlaTargets; kSlaTargetCount for a name that is not one.
+constexpr std::size_t sla_target_index(std::string_view name) {
+  for (std::size_t i = 0; i < kSlaTargetCount; ++i)
+    if (name == kSlaTargets[i]) return i;
+  return kSlaTargetCount;
+}
 
 struct Policy {
   std::string id;
@@ -39,8 +47,10 @@ struct Policy {
   std::string overrides = "supervisor";                 // supervisor | operator | never
   Duration backdate_limit{24, DurationUnit::hours};
 
-  std::map<std::string, Duration, std::less<>> sla;           // target -> duration
-  std::map<std::string, Duration, std::less<>> sla_priority;  // overrides for --priority cases
+  // Each target's duration by its place in kSlaTargets (empty: the policy sets none), and
+  // the overrides for --priority cases.
+  using SlaDurations = std::array<std::optional<Duration>, kSlaTargetCount>;
+  SlaDurations sla, sla_priority;
 
   // calendar
   std::vector<std::string> workdays;  // mon..sun
@@ -54,6 +64,9 @@ struct Policy {
   bool is_quality(const std::string& reason) const;
   bool knows_reason(const std::string& reason) const;
   std::optional<Duration> sla_target(std::string_view target, bool urgent) const;
+  std::optional<Duration> sla_target(std::size_t target, bool urgent) const {  // by place in kSlaTargets
+    return urgent && sla_priority[target] ? sla_priority[target] : sla[target];
+  }
   // Whether an amount owed in `currency` needs a supervisor (a currency not listed always does).
   bool needs_supervisor(const Money& owed, const std::string& owed_currency) const;
 };

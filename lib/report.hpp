@@ -24,7 +24,8 @@ struct ReportOptions {
 Ledger ledger_as_of(const Ledger& ledger, Instant as_of);
 
 struct ReportBreach {
-  std::string case_id, target;
+  std::string case_id;
+  std::string_view target;       // one of kSlaTargets (static)
   Instant due{};                 // the last allowed instant
   std::optional<Instant> stop;   // when the clock stopped, if it did
   double late_hours = 0;

@@ -417,7 +417,8 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
     ++p.pos;  // '='
     std::size_t value_start = p.pos;
 
-    if (key == "h") {
+    // (Compared by bytes: a compare of views calls memcmp even for one byte.)
+    if (key.size() == 1 && key[0] == 'h') {
       std::string_view hash = p.token();
       if (!is_hex32(hash))
         return p.fail(value_start, "h= must be 32 lower-case hex digits", "the hash is the last field of a line");
@@ -432,7 +433,7 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
     }
 
     // The value goes straight to where it is kept: by=, or the next field.
-    bool is_by = key == "by";
+    bool is_by = key.size() == 2 && key[0] == 'b' && key[1] == 'y';
     if (!is_by && used == e.fields.size()) e.fields.emplace_back();
     std::string& value = is_by ? e.by : e.fields[used].value;
     value.clear();
@@ -496,8 +497,11 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& e, std::s
       have_by = true;
       continue;
     }
-    // A key can repeat an earlier one only if its (first byte, length) mark was seen.
-    std::uint64_t mark = std::uint64_t{1} << ((static_cast<unsigned char>(key[0]) * 31u + key.size()) % 64u);
+    // A key can repeat an earlier one only if its mark (of its first and last bytes and
+    // its length; among the keys of any one action in the schema only two share one) was
+    // seen.
+    std::uint64_t mark = std::uint64_t{1} << ((static_cast<unsigned char>(key[0]) +
+                                               static_cast<unsigned char>(key.back()) * 15u + key.size() * 3u) % 64u);
     if (marks & mark)
       for (std::size_t i = 0; i < used; ++i)
         if (e.fields[i].key == key)

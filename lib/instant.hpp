@@ -23,6 +23,8 @@ Zone find_zone(std::string_view name);
 std::string format_utc(Instant t);
 // "2026-11-22T09:10:00+08:00" (milliseconds shown only when not zero): the form of `at`.
 std::string format_rfc3339(Instant t, Zone zone);
+// The same appended to `out` (a report writes two for each of its breaches).
+void append_rfc3339(std::string& out, Instant t, Zone zone);
 // "2026-11-27 10:00 +08:00": for people (seconds shown only when not zero).
 std::string format_human(Instant t, Zone zone);
 // "2026-11-27": the local date.

@@ -543,8 +543,9 @@ json Report::breach_json(const ReportBreach& b) const {
 void Report::append_breach(std::string& out, const ReportBreach& b) const {
   out += "{\n      \"case\": ";
   append_json_string(out, b.case_id);
-  out += ",\n      \"due\": ";
-  append_json_string(out, format_rfc3339(b.due, zone_));
+  out += ",\n      \"due\": \"";  // (a time needs no escapes)
+  append_rfc3339(out, b.due, zone_);
+  out += '"';
   out += ",\n      \"late_hours\": ";
   append_json_hours(out, b.late_hours);
   out += ",\n      \"state\": ";
@@ -552,8 +553,13 @@ void Report::append_breach(std::string& out, const ReportBreach& b) const {
   out += ",\n      \"still_running\": ";
   out += b.stop ? "false" : "true";
   out += ",\n      \"stopped\": ";
-  if (b.stop) append_json_string(out, format_rfc3339(*b.stop, zone_));
-  else out += "null";
+  if (b.stop) {
+    out += '"';
+    append_rfc3339(out, *b.stop, zone_);
+    out += '"';
+  } else {
+    out += "null";
+  }
   out += ",\n      \"target\": ";
   append_json_string(out, b.target);
   out += "\n    }";
@@ -636,19 +642,27 @@ class CaseNumbers {
   // The number of each id (views, for this call only).
   std::vector<std::uint32_t> of(const std::vector<std::string_view>& ids) {
     std::vector<std::uint32_t> out(ids.size());
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // (shard, index in ids)
-    order.reserve(ids.size());
-    for (std::size_t k = 0; k < ids.size(); ++k)
-      order.emplace_back(static_cast<std::uint32_t>(std::hash<std::string_view>{}(ids[k]) % kShards), static_cast<std::uint32_t>(k));
-    std::sort(order.begin(), order.end());
-    for (std::size_t k = 0; k < order.size();) {
-      Shard& shard = shards_[order[k].first];
+    // The ids in order of shard (a counting sort): begin[s] to begin[s + 1] of `order`
+    // are shard s's.
+    std::vector<std::uint32_t> shard_of(ids.size()), order(ids.size());
+    std::array<std::uint32_t, kShards + 1> begin{};
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      shard_of[k] = static_cast<std::uint32_t>(std::hash<std::string_view>{}(ids[k]) % kShards);
+      ++begin[shard_of[k] + 1];
+    }
+    for (std::size_t s = 0; s < kShards; ++s) begin[s + 1] += begin[s];
+    std::array<std::uint32_t, kShards> next = {};
+    std::copy_n(begin.begin(), kShards, next.begin());
+    for (std::size_t k = 0; k < ids.size(); ++k) order[next[shard_of[k]]++] = static_cast<std::uint32_t>(k);
+    for (std::size_t s = 0; s < kShards; ++s) {
+      if (begin[s] == begin[s + 1]) continue;
+      Shard& shard = shards_[s];
       std::lock_guard lock(shard.mutex);
-      for (std::uint32_t s = order[k].first; k < order.size() && order[k].first == s; ++k) {
-        std::string_view id = ids[order[k].second];
+      for (std::uint32_t j = begin[s]; j < begin[s + 1]; ++j) {
+        std::string_view id = ids[order[j]];
         auto it = shard.ids.find(id);
         if (it == shard.ids.end()) it = shard.ids.emplace(std::pmr::string(id, &shard.arena), next_++).first;
-        out[order[k].second] = it->second;
+        out[order[j]] = it->second;
       }
     }
     return out;

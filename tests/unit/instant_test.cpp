@@ -41,6 +41,25 @@ TEST_CASE("formatting in a zone") {
   CHECK_FALSE(parse_utc("2026-11-23T03:38:30+08:00").has_value());
 }
 
+TEST_CASE("append_rfc3339 appends what format_rfc3339 returns, whole seconds or not, east or west") {
+  for (const char* when : {"2026-11-23T03:38:30.123Z", "2026-11-23T03:38:30.000Z", "0001-01-01T00:00:00.000Z",
+                           "9999-12-31T23:59:59.999Z", "2026-03-08T07:00:00.000Z"}) {
+    for (Zone zone : {shanghai(), new_york(), find_zone("UTC"), find_zone("Asia/Kolkata")}) {
+      Instant t = parse_utc(when).value();
+      std::string out = "before ";
+      append_rfc3339(out, t, zone);
+      CAPTURE(when);
+      CHECK(out == "before " + format_rfc3339(t, zone));
+    }
+  }
+  std::string out;
+  append_rfc3339(out, parse_utc("2026-11-23T02:00:00.000Z").value(), find_zone("Asia/Kolkata"));
+  CHECK(out == "2026-11-23T07:30:00+05:30");
+  out.clear();
+  append_rfc3339(out, parse_utc("2026-11-23T15:00:00.000Z").value(), new_york());
+  CHECK(out == "2026-11-23T10:00:00-05:00");
+}
+
 TEST_CASE("spans read naturally") {
   CHECK(describe_span(std::chrono::hours(50)) == "2 days 2 hours");
   CHECK(describe_span(std::chrono::minutes(61)) == "1 hour 1 minute");

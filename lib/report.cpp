@@ -11,11 +11,8 @@
 #include <fmt/format.h>
 #include <map>
 #include <memory>
-#include <memory_resource>
 #include <mutex>
 #include <unordered_map>
-
-#include <boost/filesystem/operations.hpp>
 
 #include "parallel.hpp"
 
@@ -628,73 +625,76 @@ Report build_report(const Ledger& ledger, PolicyCache& policies, const ReportOpt
 
 namespace {
 
-// Looks up std::string keys by string_view, without making a string.
-struct ViewHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-// Numbers the case ids, 0, 1, 2, ... as they are first seen, for many threads at once. The
-// ids are kept in shards by hash, each behind its own lock, and a file's ids are numbered
-// together: one lock of each shard per file, so threads seldom wait. Each shard takes its
-// memory from its own arena, so a quarter of a million ids cost a few large blocks, given
-// back at once.
-class CaseNumbers {
- public:
-  // Room for about `ids` ids, made at once: grown as they come, the shards' tables were
-  // rehashed a dozen times each, walking nodes all over memory.
-  void reserve(std::size_t ids) {
-    for (auto& shard : shards_) shard.ids.reserve(ids / kShards + 1);
-  }
-  // The number of each id (views, for this call only), for `thread` of `threads`.
-  std::vector<std::uint32_t> of(const std::vector<std::string_view>& ids, unsigned thread, unsigned threads) {
-    std::vector<std::uint32_t> out(ids.size());
-    // The ids in order of shard (a counting sort): begin[s] to begin[s + 1] of `order`
-    // are shard s's.
-    std::vector<std::uint32_t> shard_of(ids.size()), order(ids.size());
-    std::array<std::uint32_t, kShards + 1> begin{};
-    for (std::size_t k = 0; k < ids.size(); ++k) {
-      shard_of[k] = static_cast<std::uint32_t>(std::hash<std::string_view>{}(ids[k]) % kShards);
-      ++begin[shard_of[k] + 1];
-    }
-    for (std::size_t s = 0; s < kShards; ++s) begin[s + 1] += begin[s];
-    std::array<std::uint32_t, kShards> next = {};
-    std::copy_n(begin.begin(), kShards, next.begin());
-    for (std::size_t k = 0; k < ids.size(); ++k) order[next[shard_of[k]]++] = static_cast<std::uint32_t>(k);
-    // Threads numbering at once start at different shards, or each would wait at every
-    // shard for the one ahead of it.
-    const std::size_t first = thread * kShards / std::max(threads, 1u);
-    for (std::size_t step = 0; step < kShards; ++step) {
-      std::size_t s = (first + step) % kShards;
-      if (begin[s] == begin[s + 1]) continue;
-      Shard& shard = shards_[s];
-      std::lock_guard lock(shard.mutex);
-      for (std::uint32_t j = begin[s]; j < begin[s + 1]; ++j) {
-        std::string_view id = ids[order[j]];
-        auto it = shard.ids.find(id);
-        if (it == shard.ids.end()) it = shard.ids.emplace(std::pmr::string(id, &shard.arena), next_++).first;
-        out[order[j]] = it->second;
-      }
-    }
-    return out;
-  }
-  std::uint32_t count() const { return next_; }
-  // Forgets every id, the shards on every core (a quarter of a million nodes take a while
-  // to walk); the arenas give their blocks back when the numbering is destroyed.
-  void clear() {
-    on_each(kShards, [&](std::size_t k) { shards_[k].ids.clear(); });
-  }
-
- private:
+// The distinct case ids of a file, as the first pass met them (copied: the file's bytes
+// are read into a buffer the next file reuses), dealt to shards by hash for the numbering.
+struct FileIds {
   static constexpr std::size_t kShards = 64;
-  struct Shard {
-    std::mutex mutex;
-    std::pmr::monotonic_buffer_resource arena;
-    std::pmr::unordered_map<std::pmr::string, std::uint32_t, ViewHash, std::equal_to<>> ids{&arena};
-  };
-  std::array<Shard, kShards> shards_;
-  std::atomic<std::uint32_t> next_{0};
+  std::string text;                             // the ids one after another
+  std::vector<std::uint32_t> end;               // where each ends in `text`
+  std::vector<std::uint8_t> shard;              // each id's shard
+  std::vector<std::uint32_t> order;             // the ids by shard: those of shard s are
+  std::array<std::uint32_t, kShards + 1> begin{};  //   order[begin[s]] ... order[begin[s + 1] - 1]
+  std::vector<std::uint32_t> number;            // each id's case number, once numbered
+
+  std::size_t size() const { return end.size(); }
+  std::string_view id(std::size_t k) const {
+    std::uint32_t from = k ? end[k - 1] : 0;
+    return std::string_view(text).substr(from, end[k] - from);
+  }
+  void add(std::string_view id) {
+    text += id;
+    end.push_back(static_cast<std::uint32_t>(text.size()));
+  }
+  // Deals the ids to shards (a counting sort, keeping their order within each).
+  void deal() {
+    shard.resize(size());
+    begin.fill(0);
+    for (std::size_t k = 0; k < size(); ++k) {
+      shard[k] = static_cast<std::uint8_t>(std::hash<std::string_view>{}(id(k)) % kShards);
+      ++begin[shard[k] + 1u];
+    }
+    for (std::size_t sh = 0; sh < kShards; ++sh) begin[sh + 1] += begin[sh];
+    std::array<std::uint32_t, kShards> next{};
+    std::copy_n(begin.begin(), kShards, next.begin());
+    order.resize(size());
+    for (std::size_t k = 0; k < size(); ++k) order[next[shard[k]]++] = static_cast<std::uint32_t>(k);
+  }
 };
+
+// Numbers the case ids of every file 0, 1, 2, ..., the same id in two files alike, on every
+// core, and returns how many there are. Each shard is numbered by one thread, files in
+// order, in a table of its own small enough to stay in the cache. (Numbered file by file
+// as they were read, in shared tables of a quarter of a million ids, nearly every lookup
+// missed the cache, and the threads queued for the tables' locks.)
+std::uint32_t number_cases(std::vector<FileIds>& files) {
+  constexpr std::size_t kShards = FileIds::kShards;
+  std::array<std::uint32_t, kShards> count{};
+  for (auto& f : files) f.number.resize(f.size());
+  on_each(kShards, [&](std::size_t sh) {
+    std::size_t most = 0;
+    for (const auto& f : files) most += f.begin[sh + 1] - f.begin[sh];
+    std::unordered_map<std::string_view, std::uint32_t> numbers;  // views into the files' texts
+    numbers.reserve(most);
+    for (auto& f : files)
+      for (std::uint32_t j = f.begin[sh]; j < f.begin[sh + 1]; ++j) {
+        std::uint32_t k = f.order[j];
+        f.number[k] = numbers.try_emplace(f.id(k), static_cast<std::uint32_t>(numbers.size())).first->second;
+      }
+    count[sh] = static_cast<std::uint32_t>(numbers.size());
+  });
+  // A shard's numbers follow those of the shards before it.
+  std::array<std::uint32_t, kShards> base{};
+  std::uint32_t total = 0;
+  for (std::size_t sh = 0; sh < kShards; ++sh) {
+    base[sh] = total;
+    total += count[sh];
+  }
+  on_each(files.size(), [&](std::size_t i) {
+    FileIds& f = files[i];
+    for (std::size_t k = 0; k < f.size(); ++k) f.number[k] += base[f.shard[k]];
+  });
+  return total;
+}
 
 // A file as the first pass read it, and the case (by number) of each of its lines that the
 // report reads, in order.
@@ -812,18 +812,10 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
   std::vector<FileSeen> seen(n);
   std::vector<std::vector<LedgerIssue>> file_issues(n);
 
-  // Pass 1: number the cases and note each line's; then count each case's lines.
+  // Pass 1: note each line's case, an index into its file's ids; then number the cases
+  // and count each one's lines.
   const RecordedBy recorded_by(o.as_of);
-  auto numbers = std::make_unique<CaseNumbers>();
-  // A case takes more than 512 bytes of the ledger (its open line alone about 270), so the
-  // numbering has room for all at once.
-  std::uintmax_t bytes = 0;
-  for (const auto& file : files) {
-    boost::system::error_code ec;
-    std::uintmax_t size = fs::file_size(root / file, ec);
-    if (!ec) bytes += size;
-  }
-  numbers->reserve(static_cast<std::size_t>(bytes / 512));
+  std::vector<FileIds> ids(n);
   on_each(
       n,
       [&](std::size_t i, unsigned thread) {
@@ -835,31 +827,34 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
           return;
         }
         f.read = true;
-        // Each line's case is first an index into the file's own ids (views into `data`),
-        // which are numbered together at the end.
-        std::vector<std::string_view> in_file;
-        std::unordered_map<std::string_view, std::uint32_t> local;
+        std::unordered_map<std::string_view, std::uint32_t> local;  // views into `data`
         each_line(data, files[i], file_issues[i], [&](std::string_view line, std::uint32_t) {
           auto head = line_head(line);
           if (!head || !recorded_by(head->recorded)) {
             f.cases.push_back(FileSeen::kNotRead);
             return;
           }
-          auto [it, fresh] = local.try_emplace(head->case_id, static_cast<std::uint32_t>(in_file.size()));
-          if (fresh) in_file.push_back(head->case_id);
+          auto [it, fresh] = local.try_emplace(head->case_id, static_cast<std::uint32_t>(ids[i].size()));
+          if (fresh) ids[i].add(head->case_id);
           f.cases.push_back(it->second);
         });
-        std::vector<std::uint32_t> number = numbers->of(in_file, thread, threads);
-        f.counts.resize(number.size());
-        for (std::size_t k = 0; k < number.size(); ++k) f.counts[k].first = number[k];
-        for (auto& c : f.cases)
-          if (c != FileSeen::kNotRead) {
-            ++f.counts[c].second;
-            c = number[c];
-          }
+        ids[i].deal();
       },
       progress);
-  std::vector<Gathering> cases(numbers->count());
+  const std::uint32_t case_count = number_cases(ids);
+  on_each(n, [&](std::size_t i) {
+    FileSeen& f = seen[i];
+    const std::vector<std::uint32_t>& number = ids[i].number;
+    f.counts.resize(number.size());
+    for (std::size_t k = 0; k < number.size(); ++k) f.counts[k].first = number[k];
+    for (auto& c : f.cases)
+      if (c != FileSeen::kNotRead) {
+        ++f.counts[c].second;
+        c = number[c];
+      }
+    ids[i] = {};
+  });
+  std::vector<Gathering> cases(case_count);
   for (std::uint32_t i = 0; i < n; ++i) {
     for (auto [c, lines] : seen[i].counts) {
       Gathering& g = cases[c];
@@ -875,8 +870,6 @@ std::optional<Report> read_report(const fs::path& root, PolicyCache& policies, c
       g.head = static_cast<std::uint32_t>(spread.size());
       spread.emplace_back();
     }
-  numbers->clear();
-  numbers.reset();
   for (auto& f : file_issues) issues.insert(issues.end(), f.begin(), f.end());
   if (between_passes) between_passes();
 

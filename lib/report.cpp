@@ -496,9 +496,13 @@ void append_json_hours(std::string& out, double hours) {
     out += dump(json(hours));
     return;
   }
-  std::size_t at = out.size();
-  fmt::format_to(std::back_inserter(out), FMT_COMPILE("{}"), hours);
-  if (out.find('.', at) == std::string::npos) out += ".0";
+  // Into a buffer, then appended (through a string's back_inserter fmt writes a byte at a
+  // time); the shortest form of a double has at most 24 characters.
+  std::array<char, 64> text;
+  char* end = fmt::format_to(text.data(), FMT_COMPILE("{}"), hours);
+  std::string_view written(text.data(), static_cast<std::size_t>(end - text.data()));
+  out += written;
+  if (written.find('.') == std::string_view::npos) out += ".0";
 }
 
 Report::Report(json sections, std::vector<std::vector<ReportBreach>> runs, Zone zone)
@@ -544,22 +548,17 @@ void Report::append_breach(std::string& out, const ReportBreach& b) const {
   append_json_string(out, b.case_id);
   out += ",\n      \"due\": \"";  // (a time needs no escapes)
   append_rfc3339(out, b.due, zone_);
-  out += '"';
-  out += ",\n      \"late_hours\": ";
+  out += "\",\n      \"late_hours\": ";
   append_json_hours(out, b.late_hours);
   out += ",\n      \"state\": ";
   append_json_string(out, state_name(b.state));
-  out += ",\n      \"still_running\": ";
-  out += b.stop ? "false" : "true";
-  out += ",\n      \"stopped\": ";
   if (b.stop) {
-    out += '"';
+    out += ",\n      \"still_running\": false,\n      \"stopped\": \"";
     append_rfc3339(out, *b.stop, zone_);
-    out += '"';
+    out += "\",\n      \"target\": ";
   } else {
-    out += "null";
+    out += ",\n      \"still_running\": true,\n      \"stopped\": null,\n      \"target\": ";
   }
-  out += ",\n      \"target\": ";
   append_json_string(out, b.target);
   out += "\n    }";
 }

@@ -550,8 +550,15 @@ void Report::append_breach(std::string& out, const ReportBreach& b) const {
   append_rfc3339(out, b.due, zone_);
   out += "\",\n      \"late_hours\": ";
   append_json_hours(out, b.late_hours);
-  out += ",\n      \"state\": ";
-  append_json_string(out, state_name(b.state));
+  // State and target names are the library's own, lower-case letters and '-' or '_'.
+  static const std::array<std::string, static_cast<std::size_t>(State::closed) + 1> states = [] {
+    std::array<std::string, static_cast<std::size_t>(State::closed) + 1> names;
+    for (std::size_t k = 0; k < names.size(); ++k) names[k] = state_name(static_cast<State>(k));
+    return names;
+  }();
+  out += ",\n      \"state\": \"";
+  out += states[static_cast<std::size_t>(b.state)];
+  out += '"';
   if (b.stop) {
     out += ",\n      \"still_running\": false,\n      \"stopped\": \"";
     append_rfc3339(out, *b.stop, zone_);
@@ -559,8 +566,9 @@ void Report::append_breach(std::string& out, const ReportBreach& b) const {
   } else {
     out += ",\n      \"still_running\": true,\n      \"stopped\": null,\n      \"target\": ";
   }
-  append_json_string(out, b.target);
-  out += "\n    }";
+  out += '"';
+  out += b.target;
+  out += "\"\n    }";
 }
 
 json Report::document() const {

@@ -44,8 +44,9 @@ struct Event {
   const std::string* find(std::string_view key) const;
   std::string get(std::string_view key) const;          // "" when absent
   std::string_view value(std::string_view key) const;   // the same, without a copy
-  // The same for a key spelled in the code: compared at its known length, inline (replay
-  // looks up a dozen keys an event).
+  // The same for a key spelled in the code, a string literal (its length is the array's,
+  // less the NUL): compared at that known length, inline (replay looks up a dozen keys an
+  // event).
   template <std::size_t N>
   const std::string* find(const char (&key)[N]) const {
     for (const auto& f : fields)

@@ -1,11 +1,10 @@
 #include "policy.hpp"
 
-#include <atomic>
-
 #include <fnmatch.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/filesystem.hpp>
 #include <fmt/format.h>
 #include <sstream>

@@ -37,6 +37,14 @@ std::string format_utc(Instant t) {
   return last->second;
 }
 
+// With fmt, its format compiled (date::format goes through iostreams and a locale, ten
+// times slower): a report writes a day for each day of refunds.
+std::string format_day(date::local_days day) {
+  date::year_month_day ymd{day};
+  return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}"), static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
+}
+
 namespace {
 
 std::string offset_text(seconds offset) {
@@ -46,16 +54,10 @@ std::string offset_text(seconds offset) {
   return fmt::format(FMT_COMPILE("{}{:02}:{:02}"), sign, total / 3600, (total % 3600) / 60);
 }
 
-// Dates and whole-second times are written with fmt, its formats compiled: date::format
+// Whole-second times are written with fmt, its formats compiled: date::format
 // goes through iostreams and a locale, ten times slower, and reports write them by the
 // hundred thousand.
 
-// "2026-11-23"
-std::string date_text(date::local_days day) {
-  date::year_month_day ymd{day};
-  return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}"), static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()));
-}
 // "2026-11-23T10:00:00+08:00", in one format call, appended to `out`.
 void append_date_time_offset(std::string& out, date::local_seconds t, seconds offset) {
   auto day = floor<date::days>(t);
@@ -119,7 +121,7 @@ std::string format_human(Instant t, Zone zone) {
 }
 
 std::string format_date(Instant t, Zone zone) {
-  return date_text(floor<date::days>(to_local(t, zone)));
+  return format_day(floor<date::days>(to_local(t, zone)));
 }
 
 LocalTime to_local(Instant t, Zone zone) { return LocalTime{t.time_since_epoch() + offset_at(t, zone)}; }

@@ -103,7 +103,7 @@ std::string group_of(const Case& c, const std::string& by, Zone zone) {
   if (by == "site") return c.site;
   if (by == "operator") return c.opened_by;
   if (by == "category") return c.category.empty() ? "(none)" : c.category;
-  if (by == "month") return date::format("%Y-%m", std::chrono::floor<date::days>(to_local(c.opened, zone)));
+  if (by == "month") return format_date(c.opened, zone).substr(0, 7);
   return "";
 }
 
@@ -409,18 +409,29 @@ Report Tally::finish() && {
     fold(cost.refunds, 0);
     fold(cost.freight, 1);
     fold(cost.scrap, 2);
-    json out = json::array();
+    // Largest total first, whatever its currency's minor digits (compared in ten-thousandths);
+    // ties in key and currency order. Sorted before the JSON is built, each total scaled once.
+    struct Row {
+      const std::string *key, *currency;
+      const std::array<Money, 3>* parts;
+      Money total;
+      std::int64_t scaled;
+    };
+    std::vector<Row> sorted;
     for (const auto& [key, currencies] : rows)
-      for (const auto& [cur, parts] : currencies)
-        out.push_back({{"key", key},
-                       {"currency", cur},
-                       {"refunds", parts[0].str()},
-                       {"freight", parts[1].str()},
-                       {"scrapped", parts[2].str()},
-                       {"total", (parts[0] + parts[1] + parts[2]).str()}});
-    std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
-      return Money::parse(a["total"].get<std::string>(), 4).minor() > Money::parse(b["total"].get<std::string>(), 4).minor();
-    });
+      for (const auto& [cur, parts] : currencies) {
+        Money total = parts[0] + parts[1] + parts[2];
+        sorted.push_back({&key, &cur, &parts, total, Money::parse(total.str(), 4).minor()});
+      }
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Row& a, const Row& b) { return a.scaled > b.scaled; });
+    json out = json::array();
+    for (const Row& r : sorted)
+      out.push_back({{"key", *r.key},
+                     {"currency", *r.currency},
+                     {"refunds", (*r.parts)[0].str()},
+                     {"freight", (*r.parts)[1].str()},
+                     {"scrapped", (*r.parts)[2].str()},
+                     {"total", r.total.str()}});
     return out;
   };
   report["cost"] = {{"by_reason", cost_rows(by_reason_)}, {"by_product", cost_rows(by_sku_)}};
@@ -440,7 +451,7 @@ Report Tally::finish() && {
   report["refunds"] = refunds;
   json days = json::array();
   for (const auto& [day, sums] : by_day_)
-    days.push_back({{"day", date::format("%F", date::local_days{date::days{day}})}, {"totals", sums.to_json()}});
+    days.push_back({{"day", format_day(date::local_days{date::days{day}})}, {"totals", sums.to_json()}});
   report["refunds_by_day"] = days;
 
   if (!o.group_by.empty()) {
@@ -481,12 +492,13 @@ void append_json_string(std::string& out, std::string_view text) {
 // dumped string, so every newline starts an indented line).
 std::string dump_at(const json& j, int levels) {
   std::string text = dump(j), pad(2 * static_cast<std::size_t>(levels), ' '), out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    out += ch;
-    if (ch == '\n') out += pad;
+  out.reserve(text.size() + text.size() / 4);
+  for (std::size_t from = 0;;) {
+    std::size_t nl = text.find('\n', from);
+    if (nl == std::string::npos) return out.append(text, from);
+    out.append(text, from, nl + 1 - from).append(pad);
+    from = nl + 1;
   }
-  return out;
 }
 
 }  // namespace

@@ -85,3 +85,17 @@ TEST_CASE("format_utc writes what date::format(\"%FT%TZ\") writes, and parse_utc
     CHECK(parse_utc(text) == t);
   }
 }
+
+TEST_CASE("format_day writes what date::format(\"%F\") writes, and format_date the local day") {
+  // Every day of 1999-2032 (leap days, a century that is one and one that is not), and the
+  // ends of the range a ledger's dates can take.
+  auto from = date::local_days{date::year{1999} / 1 / 1}, to = date::local_days{date::year{2033} / 1 / 1};
+  for (auto day = from; day < to; day += date::days{1}) REQUIRE(format_day(day) == date::format("%F", day));
+  for (auto day : {date::local_days{date::year{1} / 1 / 1}, date::local_days{date::year{9999} / 12 / 31}})
+    CHECK(format_day(day) == date::format("%F", day));
+  CHECK(format_day(date::local_days{date::year{2000} / 2 / 29}) == "2000-02-29");
+  // 23:30 in New York is the next day in UTC and in Shanghai.
+  Instant late = parse_time("2026-11-23 23:30", new_york());
+  CHECK(format_date(late, new_york()) == "2026-11-23");
+  CHECK(format_date(late, shanghai()) == "2026-11-24");
+}

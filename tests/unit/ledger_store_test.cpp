@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fmt/format.h>
 #include <set>
 
 #include "check.hpp"
@@ -160,7 +161,7 @@ TEST_CASE("8 processes appending 500 events each: every line lands once, no inte
       try {
         for (int i = 0; i < kEach; ++i) {
           Journal j(root, "SH", shanghai());
-          j.append({note_draft(shared_case, t("2026-11-23 11:00"), "p" + std::to_string(p) + " " + std::to_string(i))},
+          j.append({note_draft(shared_case, t("2026-11-23 11:00"), fmt::format("p{} {}", p, i))},
                    false);
         }
       } catch (...) {

@@ -87,12 +87,18 @@ TEST_CASE("format_utc writes what date::format(\"%FT%TZ\") writes, and parse_utc
 }
 
 TEST_CASE("format_day writes what date::format(\"%F\") writes, and format_date the local day") {
-  // Every day of 1999-2032 (leap days, a century that is one and one that is not), and the
-  // ends of the range a ledger's dates can take.
+  // Every day of 1999-2032 (leap days; 2000, a century that is a leap year), the turn of
+  // February in 1900 and 2100 (centuries that are not), and the ends of the range a
+  // ledger's dates can take.
   auto from = date::local_days{date::year{1999} / 1 / 1}, to = date::local_days{date::year{2033} / 1 / 1};
   for (auto day = from; day < to; day += date::days{1}) REQUIRE(format_day(day) == date::format("%F", day));
-  for (auto day : {date::local_days{date::year{1} / 1 / 1}, date::local_days{date::year{9999} / 12 / 31}})
+  using date::year;
+  for (auto ymd : {year{1} / 1 / 1, year{1900} / 2 / 28, year{1900} / 3 / 1, year{2100} / 2 / 28, year{2100} / 3 / 1,
+                   year{9999} / 12 / 31}) {
+    auto day = date::local_days{ymd};
     CHECK(format_day(day) == date::format("%F", day));
+  }
+  CHECK(format_day(date::local_days{year{2100} / 2 / 28} + date::days{1}) == "2100-03-01");
   CHECK(format_day(date::local_days{date::year{2000} / 2 / 29}) == "2000-02-29");
   // 23:30 in New York is the next day in UTC and in Shanghai.
   Instant late = parse_time("2026-11-23 23:30", new_york());

@@ -37,8 +37,10 @@ std::string format_utc(Instant t) {
   return last->second;
 }
 
-// With fmt, its format compiled (date::format goes through iostreams and a locale, ten
-// times slower): a report writes a day for each day of refunds.
+// Dates and whole-second times are written with fmt, its formats compiled: date::format
+// goes through iostreams and a locale, ten times slower, and reports write them by the
+// hundred thousand.
+
 std::string format_day(date::local_days day) {
   date::year_month_day ymd{day};
   return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}"), static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
@@ -53,10 +55,6 @@ std::string offset_text(seconds offset) {
   if (total < 0) total = -total;
   return fmt::format(FMT_COMPILE("{}{:02}:{:02}"), sign, total / 3600, (total % 3600) / 60);
 }
-
-// Whole-second times are written with fmt, its formats compiled: date::format
-// goes through iostreams and a locale, ten times slower, and reports write them by the
-// hundred thousand.
 
 // "2026-11-23T10:00:00+08:00", in one format call, appended to `out`.
 void append_date_time_offset(std::string& out, date::local_seconds t, seconds offset) {

@@ -29,7 +29,7 @@ void append_rfc3339(std::string& out, Instant t, Zone zone);
 std::string format_human(Instant t, Zone zone);
 // "2026-11-27": the local date.
 std::string format_date(Instant t, Zone zone);
-// "2026-11-27": a day, with fmt (date::format goes through iostreams and a locale).
+// "2026-11-27": a day, as date::format("%F") writes it.
 std::string format_day(date::local_days day);
 
 // Parses the strict UTC form of `recorded` (fraction of a second optional).

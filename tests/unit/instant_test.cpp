@@ -99,7 +99,7 @@ TEST_CASE("format_day writes what date::format(\"%F\") writes, and format_date t
     CHECK(format_day(day) == date::format("%F", day));
   }
   CHECK(format_day(date::local_days{year{2100} / 2 / 28} + date::days{1}) == "2100-03-01");
-  CHECK(format_day(date::local_days{date::year{2000} / 2 / 29}) == "2000-02-29");
+  CHECK(format_day(date::local_days{year{2000} / 2 / 29}) == "2000-02-29");
   // 23:30 in New York is the next day in UTC and in Shanghai.
   Instant late = parse_time("2026-11-23 23:30", new_york());
   CHECK(format_date(late, new_york()) == "2026-11-23");

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 #include "check.hpp"
@@ -58,6 +59,34 @@ TEST_CASE("appending creates the month file with its header and chains each case
   auto events = ledger.case_events(id);
   REQUIRE(events.size() == 3);
   CHECK(events[2]->event.seq == 3);
+  CHECK(check_ledger(ledger).count(Severity::finding) == 0);
+}
+
+TEST_CASE("a batch's commit writes each file's lines in the order they were staged; the journal commits again") {
+  // A batch's events go to the month files of their times, here two by turns, each file
+  // taking one write of its lines in order; the same journal then stages and commits more.
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  std::map<std::string, std::string> expected;  // file -> its lines, in staging order
+  Journal j(root, "SH", shanghai());
+  for (int round = 0; round < 2; ++round) {
+    std::vector<Draft> drafts;
+    for (int i = 0; i < 2500; ++i) {
+      // Cases opened in November and December by turns: two files, interleaved.
+      bool december = i % 2 == 1;
+      std::string id = fmt::format("RMA-26{}-SH-{:04}", december ? "1201" : "1130", round * 2500 + i + 1);
+      Instant at = t(december ? "2026-12-01 09:00" : "2026-11-30 09:00");
+      drafts.push_back(open_draft(id, at));
+      drafts.push_back(note_draft(id, at, fmt::format("row {} of round {}", i, round)));
+    }
+    auto out = j.append(std::move(drafts), false);
+    REQUIRE(out.events.size() == 5000);
+    for (const auto& a : out.events) expected[a->file] += a->line;
+  }
+  REQUIRE(expected.size() == 2);
+  for (const auto& [file, lines] : expected) CHECK(test::slurp(root / file) == "# rma ledger v1\n" + lines);
+  Ledger ledger = read_ledger(root);
+  CHECK(ledger.events.size() == 10000);
   CHECK(check_ledger(ledger).count(Severity::finding) == 0);
 }
 

@@ -71,16 +71,18 @@ void run_writer(Context& ctx, const ActionRequest& request, bool dry_run) {
                         {"notices", result.notices}};
     if (!result.state.empty()) j["state"] = result.state;
     if (result.appended) {
-      j["seq"] = result.appended->event.seq;
-      j["hash"] = result.appended->event.hash;
+      j["seq"] = result.appended->event().seq;
+      j["hash"] = result.appended->event().hash;
       j["file"] = result.appended->file;
-      j["line"] = result.appended->line.substr(0, result.appended->line.size() - 1);
+      std::string line = result.appended->line();
+      line.pop_back();  // the LF
+      j["line"] = std::move(line);
     }
     fmt::print("{}\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else if (ctx.options.quiet) {
     if (request.action == "open") fmt::print("{}\n", result.case_id);
   } else if (dry_run && result.appended) {
-    fmt::print("{}", result.appended->line);
+    fmt::print("{}", result.appended->line());
   } else {
     fmt::print("{}\n", result.summary);
   }

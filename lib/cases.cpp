@@ -1,9 +1,11 @@
 #include "cases.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "parallel.hpp"
 #include "text.hpp"
@@ -302,9 +304,21 @@ std::vector<Case> replay_all(const Ledger& ledger) {
   return out;
 }
 
-std::vector<std::string> allowed_actions(const Case& c) {
-  std::vector<std::string> out;
-  auto add = [&](const char* a) { out.emplace_back(a); };
+namespace {
+
+// The actions allowed now, as literals: require_allowed asks on every write (an import's
+// every row), and needs no strings made for it.
+struct Allowed {
+  std::array<std::string_view, 12> names;
+  std::size_t size = 0;
+  const std::string_view* begin() const { return names.data(); }
+  const std::string_view* end() const { return names.data() + size; }
+  bool contains(std::string_view a) const { return std::find(begin(), end(), a) != end(); }
+};
+
+Allowed allowed_now(const Case& c) {
+  Allowed out;
+  auto add = [&](std::string_view a) { out.names.at(out.size++) = a; };
   if (c.forked) {  // DESIGN §3: every writer but resolve waits for the fork to be settled
     add("resolve");
     return out;
@@ -356,17 +370,23 @@ std::vector<std::string> allowed_actions(const Case& c) {
   return out;
 }
 
+}  // namespace
+
+std::vector<std::string> allowed_actions(const Case& c) {
+  Allowed allowed = allowed_now(c);
+  return {allowed.begin(), allowed.end()};
+}
+
 void require_allowed(const Case& c, const std::string& action, const std::string& variant, bool has_why) {
   std::string wanted = variant.empty() ? action : action + " --" + variant;
-  auto allowed = allowed_actions(c);
-  bool ok = std::find(allowed.begin(), allowed.end(), wanted) != allowed.end();
-  if (!ok && action == "close" && has_why)
-    ok = std::find(allowed.begin(), allowed.end(), "close --why") != allowed.end();
+  Allowed allowed = allowed_now(c);
+  bool ok = allowed.contains(wanted);
+  if (!ok && action == "close" && has_why) ok = allowed.contains("close --why");
   if (!ok && action == "resolve") ok = c.forked;
   if (ok && c.forked && action != "resolve") ok = false;
   if (ok) return;
   std::string list;
-  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+  for (std::string_view a : allowed) list += fmt::format("{}{}", list.empty() ? "" : ", ", a);
   if (c.forked)
     throw Error(ErrorKind::conflict, fmt::format("case {}", c.id),
                 "has an unresolved fork: two sites recorded different events with the same seq",

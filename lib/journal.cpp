@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <utility>
 
 namespace rma {
@@ -27,15 +28,35 @@ const std::vector<StoredEvent>& Journal::fetched_events(const std::string& case_
   return it->second;
 }
 
+const std::vector<const StoredEvent*>* Journal::staged_of(const std::string& case_id) const {
+  if (!last_staged_known_ || last_staged_id_ != case_id) {
+    auto it = staged_by_case_.find(case_id);
+    last_staged_ = it == staged_by_case_.end() ? nullptr : &*it;
+    last_staged_id_ = case_id;
+    last_staged_known_ = true;
+  }
+  return last_staged_ ? &last_staged_->second : nullptr;
+}
+
+std::string Appended::line() const {
+  std::string out;
+  out.reserve(stored.body.size() + 4 + stored.event.hash.size());
+  out += stored.body;
+  out += " h=";
+  out += stored.event.hash;
+  out += '\n';
+  return out;
+}
+
 bool Journal::has_case(const std::string& case_id) const {
-  if (staged_by_case_.contains(case_id)) return true;
+  if (staged_of(case_id)) return true;
   if (!index_) return !ledger_->case_events(case_id).empty();
   return !fetched_events(case_id).empty();
 }
 
 std::vector<std::string> Journal::case_ids() const {
   std::vector<std::string> ids = index_ ? index_->case_ids() : ledger_->case_ids();
-  for (const auto& e : staged_events_) ids.push_back(e.event.case_id);
+  for (const auto& a : staged_) ids.push_back(a->event().case_id);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
@@ -48,8 +69,7 @@ std::vector<const StoredEvent*> Journal::case_events(const std::string& case_id)
   } else {
     out = ledger_->case_events(case_id);
   }
-  if (auto it = staged_by_case_.find(case_id); it != staged_by_case_.end())
-    out.insert(out.end(), it->second.begin(), it->second.end());
+  if (const auto* staged = staged_of(case_id)) out.insert(out.end(), staged->begin(), staged->end());
   return out;
 }
 
@@ -67,7 +87,7 @@ Journal::Indexes& Journal::indexes() {
     indexes_.emplace();
     if (ledger_)
       for (const auto& e : ledger_->events) index(e);
-    for (const auto& e : staged_events_) index(e);
+    for (const auto& a : staged_) index(a->stored);
   }
   return *indexes_;
 }
@@ -167,9 +187,9 @@ std::string Journal::next_case_id(const std::string& prefix, Instant opened) con
     for (; it != events.end() && it->event.case_id.starts_with(stem); ++it)
       if (auto id = parse_case_id(it->event.case_id)) highest = std::max(highest, id->counter);
   }
-  for (const auto& e : staged_events_)
-    if (e.event.case_id.starts_with(stem))
-      if (auto id = parse_case_id(e.event.case_id)) highest = std::max(highest, id->counter);
+  for (const auto& a : staged_)
+    if (a->event().case_id.starts_with(stem))
+      if (auto id = parse_case_id(a->event().case_id)) highest = std::max(highest, id->counter);
   return format_case_id({prefix, day, site_, highest + 1});
 }
 
@@ -204,49 +224,81 @@ std::shared_ptr<const Appended> Journal::stage(Draft d) {
       previous = std::string(head_hashes.front());
     }
   }
-  Event e;
+  auto staged = std::make_shared<Appended>();
+  StoredEvent& stored = staged->stored;
+  Event& e = stored.event;
   e.recorded = d.recorded;
-  e.case_id = d.case_id;
+  e.case_id = std::move(d.case_id);
   e.seq = head_seq + 1;
-  e.action = d.action;
+  e.action = std::move(d.action);
   e.fields = std::move(d.fields);
-  e.by = d.by;
+  e.by = std::move(d.by);
   std::string line = seal_event(e, previous);
   if (line.size() > kMaxLineBytes)
-    throw Error(ErrorKind::usage, "event for " + d.case_id, "would be longer than 64 KiB",
+    throw Error(ErrorKind::usage, "event for " + e.case_id, "would be longer than 64 KiB",
                 "shorten the free text");
   if (e.recorded != file_of_.first || file_of_.second.empty())  // a batch's events share their time
     file_of_ = {e.recorded, ledger_file_for(site_, format_date(e.recorded, zone_).substr(0, 7))};  // YYYY-MM, local
-  std::string file = file_of_.second;
-
-  StoredEvent stored;
-  stored.event = e;
-  stored.body = line.substr(0, line.size() - 1 - 35);  // without " h=<32 hex>" and LF
+  staged->file = file_of_.second;
+  line.resize(line.size() - 1 - 35);  // the body: without " h=<32 hex>" and LF
+  stored.body = std::move(line);
   stored.file = 0;
   stored.line = 0;
   stored.when = event_time(e);
-  staged_events_.push_back(std::move(stored));
-  staged_by_case_[staged_events_.back().event.case_id].push_back(&staged_events_.back());
-  if (indexes_) index(staged_events_.back());
-  return staged_.emplace_back(std::make_shared<const Appended>(Appended{std::move(e), std::move(line), std::move(file)}));
+  see(*staged);
+  return staged_.emplace_back(std::move(staged));
+}
+
+void Journal::see(const Appended& staged) {
+  const StoredEvent& stored = staged.stored;
+  auto& of_case = *staged_by_case_.try_emplace(stored.event.case_id).first;
+  of_case.second.push_back(&stored);
+  last_staged_ = &of_case;
+  last_staged_id_ = stored.event.case_id;
+  last_staged_known_ = true;
+  if (indexes_) index(stored);
 }
 
 AppendOutcome Journal::commit(bool dry_run) {
   AppendOutcome outcome;
-  outcome.events = std::move(staged_);
-  staged_.clear();
-  staged_events_.clear();
-  staged_by_case_.clear();
-  indexes_.reset();
-  if (dry_run) return outcome;
-  std::vector<std::string> order;
-  std::map<std::string, std::string> bytes;
-  for (const auto& a : outcome.events) {
-    if (!bytes.contains(a->file)) order.push_back(a->file);
-    bytes[a->file] += a->line;
+  outcome.events.assign(staged_.begin() + static_cast<std::ptrdiff_t>(written_), staged_.end());
+  if (dry_run) {
+    // Nothing was written: what was staged since the last commit goes out of view.
+    staged_.resize(written_);
+    staged_by_case_.clear();
+    last_staged_ = nullptr;
+    last_staged_known_ = false;
+    indexes_.reset();
+    for (const auto& a : staged_) see(*a);
+    return outcome;
   }
-  for (const auto& file : order) {
-    AppendResult r = append_lines(root_, file, bytes[file]);
+  written_ = staged_.size();
+  // Each file's lines in the order staged, sized first so that each is built in one piece.
+  std::vector<std::pair<std::string_view, std::string>> bytes;  // file, lines
+  std::map<std::string_view, std::size_t> slot;                  // file -> index in bytes
+  std::vector<std::size_t> sizes;
+  std::vector<std::size_t> slot_of(outcome.events.size());
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
+    const Appended& a = *outcome.events[i];
+    auto [it, added] = slot.try_emplace(a.file, bytes.size());
+    if (added) {
+      bytes.emplace_back(a.file, std::string());
+      sizes.push_back(0);
+    }
+    slot_of[i] = it->second;
+    sizes[it->second] += a.stored.body.size() + 4 + a.stored.event.hash.size();
+  }
+  for (std::size_t f = 0; f < bytes.size(); ++f) bytes[f].second.reserve(sizes[f]);
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
+    const Appended& a = *outcome.events[i];
+    std::string& out = bytes[slot_of[i]].second;
+    out += a.stored.body;
+    out += " h=";
+    out += a.stored.event.hash;
+    out += '\n';
+  }
+  for (const auto& [file, lines] : bytes) {
+    AppendResult r = append_lines(root_, std::string(file), lines);
     outcome.warnings.insert(outcome.warnings.end(), r.warnings.begin(), r.warnings.end());
   }
   return outcome;

@@ -31,10 +31,14 @@ struct Draft {
   std::optional<std::string> chain_from;
 };
 
+// A staged event: the journal's own record of it (replay and the lookups read it until
+// commit) and what the command reports, one copy of each event for both.
 struct Appended {
-  Event event;       // with seq and hash
-  std::string line;  // as written, with its LF
-  std::string file;  // workspace-relative
+  StoredEvent stored;  // the event with its seq and hash, its body (the line before " h="), its time
+  std::string file;    // workspace-relative
+
+  const Event& event() const { return stored.event; }
+  std::string line() const;  // as written, with its LF
 };
 
 struct AppendOutcome {
@@ -70,8 +74,7 @@ class Journal {
   // by a draft that names the branch to continue (`chain_from`). The result is shared with
   // the journal, so a batch's results do not hold a second copy of every event.
   std::shared_ptr<const Appended> stage(Draft draft);
-  std::size_t staged() const { return staged_.size(); }
-  const std::deque<StoredEvent>& staged_events() const { return staged_events_; }
+  std::size_t staged() const { return staged_.size() - written_; }  // since the last commit
 
   // Lookups over the ledger and the staged events, indexed on first use and kept current as
   // events are staged, so a batch of many rows stays linear.
@@ -106,8 +109,9 @@ class Journal {
   // The staged events stay.
   void forget_fetched();
 
-  // Appends every staged event (one write and fsync per month file); with `dry_run`,
-  // appends nothing. Returns what was (or would be) written.
+  // Appends every event staged since the last commit (one write and fsync per month file)
+  // and returns them. The journal goes on seeing them, so it can stage more after. With
+  // `dry_run` it appends nothing, returns what would be written, and forgets it.
   AppendOutcome commit(bool dry_run);
 
   // stage() every draft, then commit().
@@ -126,9 +130,20 @@ class Journal {
   mutable const std::pair<const std::string, std::vector<StoredEvent>>* last_fetched_ = nullptr;
   // The case's events in fetched_, fetched through the index if they are not there yet.
   const std::vector<StoredEvent>& fetched_events(const std::string& case_id) const;
-  std::deque<StoredEvent> staged_events_;
+  // Every event this journal staged, the first `written_` of them appended by a commit: the
+  // ledger as it was read (the index's answers, the whole ledger) lacks those, so they stay
+  // in view for what is staged after.
   std::vector<std::shared_ptr<const Appended>> staged_;
+  std::size_t written_ = 0;
+  void see(const Appended& staged);  // puts a staged event in view of the lookups
+  using StagedOfCase = std::pair<const std::string, std::vector<const StoredEvent*>>;
   std::unordered_map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
+  // The staged events of a case (null: none). A row asks about its case several times in a
+  // row: the last answer is kept (the map's entries stay where they are until commit).
+  mutable const StagedOfCase* last_staged_ = nullptr;
+  mutable std::string last_staged_id_;
+  mutable bool last_staged_known_ = false;
+  const std::vector<const StoredEvent*>* staged_of(const std::string& case_id) const;
 
   std::pair<Instant, std::string> file_of_;  // the ledger file of the last event staged, by its time
   std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events

@@ -286,7 +286,9 @@ std::vector<Field> common_fields(const Context& cx) {
 }
 
 Draft make_draft(const Context& cx, const std::string& case_id, std::vector<Field> fields) {
-  for (auto& f : common_fields(cx)) fields.push_back(std::move(f));
+  std::vector<Field> common = common_fields(cx);
+  fields.reserve(fields.size() + common.size());
+  for (auto& f : common) fields.push_back(std::move(f));
   return Draft{case_id, cx.request.action, std::move(fields), cx.env.by, cx.env.now, std::nullopt};
 }
 
@@ -491,7 +493,7 @@ ActionResult staged_result(Context& cx, const std::string& id, std::vector<Field
   r.appended = cx.journal.stage(std::move(d));
   const Appended& a = *r.appended;
   r.state = state_name(state_after ? *state_after : load_case(cx, id).state);
-  r.summary = fmt::format("{} #{} {}: {} (now {})", id, a.event.seq, cx.request.action, summary, r.state);
+  r.summary = fmt::format("{} #{} {}: {} (now {})", id, a.event().seq, cx.request.action, summary, r.state);
   return r;
 }
 

@@ -42,8 +42,8 @@ TEST_CASE("appending creates the month file with its header and chains each case
     CHECK(id == "RMA-261123-SH-0001");
     auto out = j.append({open_draft(id, t("2026-11-23 11:00")), note_draft(id, t("2026-11-23 11:00"), "中文 note")}, false);
     REQUIRE(out.events.size() == 2);
-    CHECK(out.events[0]->event.seq == 1);
-    CHECK(out.events[1]->event.seq == 2);
+    CHECK(out.events[0]->event().seq == 1);
+    CHECK(out.events[1]->event().seq == 2);
     CHECK(out.events[0]->file == "ledger/2026-11/SH.rma");
   }
   std::string text = test::slurp(root / "ledger/2026-11/SH.rma");
@@ -81,7 +81,7 @@ TEST_CASE("a batch's commit writes each file's lines in the order they were stag
     }
     auto out = j.append(std::move(drafts), false);
     REQUIRE(out.events.size() == 5000);
-    for (const auto& a : out.events) expected[a->file] += a->line;
+    for (const auto& a : out.events) expected[a->file] += a->line();
   }
   REQUIRE(expected.size() == 2);
   for (const auto& [file, lines] : expected) CHECK(test::slurp(root / file) == "# rma ledger v1\n" + lines);
@@ -90,13 +90,57 @@ TEST_CASE("a batch's commit writes each file's lines in the order they were stag
   CHECK(check_ledger(ledger).count(Severity::finding) == 0);
 }
 
+TEST_CASE("what a journal stages and commits stays in its view; a dry run's goes out of it") {
+  // The journal keeps its last answer about a case's staged events: staging must replace
+  // it, for the case just asked about and for another. What it commits is not in the ledger
+  // it read when it opened, so it must stay in view for what it stages after.
+  for (auto reading : {Journal::Reading::index, Journal::Reading::whole}) {
+    CAPTURE(static_cast<int>(reading));
+    TempDir dir;
+    auto root = test::make_workspace(dir);
+    Journal j(root, "SH", shanghai(), reading);
+    const std::string a = "RMA-261123-SH-0001", b = "RMA-261123-SH-0002";
+    Instant at = t("2026-11-23 11:00");
+    CHECK_FALSE(j.has_case(a));  // asked, and not there
+    auto opened = j.stage(open_draft(a, at));
+    CHECK(j.has_case(a));
+    CHECK(j.case_events(a).size() == 1);
+    CHECK_FALSE(j.has_case(b));
+    j.stage(open_draft(b, at));
+    auto noted = j.stage(note_draft(a, at, "after b"));  // a again, after b was asked about
+    CHECK(noted->event().seq == 2);
+    CHECK(j.case_events(a).size() == 2);
+    CHECK(j.case_events(b).size() == 1);
+    CHECK(j.case_events(a).back() == &noted->stored);
+    CHECK(noted->line() == noted->stored.body + " h=" + noted->event().hash + "\n");
+    CHECK(j.staged() == 3);
+    CHECK(j.commit(false).events.size() == 3);
+    CHECK(j.staged() == 0);
+    CHECK(j.has_case(a));
+    CHECK(j.case_events(a).size() == 2);
+    CHECK(j.next_case_id("RMA", at) == "RMA-261123-SH-0003");
+    // A dry run after: its events are sealed on top of the committed ones, then forgotten.
+    auto tried = j.stage(note_draft(a, at, "tried"));
+    CHECK(tried->event().seq == 3);
+    CHECK(j.commit(true).events.size() == 1);
+    CHECK(j.case_events(a).size() == 2);
+    auto third = j.stage(note_draft(a, at, "after the commit"));
+    CHECK(third->event().seq == 3);
+    CHECK(j.commit(false).events.size() == 1);
+    Ledger ledger = read_ledger(root);
+    REQUIRE(ledger.case_events(a).size() == 3);
+    CHECK(ledger.case_events(a).back()->event.hash == third->event().hash);
+    CHECK(check_ledger(ledger).count(Severity::finding) == 0);
+  }
+}
+
 TEST_CASE("dry run seals the events and writes nothing") {
   TempDir dir;
   auto root = test::make_workspace(dir);
   Journal j(root, "SH", shanghai());
   auto out = j.append({open_draft("RMA-261123-SH-0001", t("2026-11-23 11:00"))}, true);
   CHECK(out.events.size() == 1);
-  CHECK(out.events[0]->line.find(" h=") != std::string::npos);
+  CHECK(out.events[0]->line().find(" h=") != std::string::npos);
   CHECK(list_ledger_files(root).empty());
 }
 

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "context.hpp"
+#include "end_process.hpp"
 #include "error.hpp"
 #include "file_io.hpp"
 #include "import.hpp"
@@ -83,6 +84,7 @@ void setup_import(CLI::App& sub, Context& ctx) {
     } else if (!report.bad.empty()) {
       ctx.exit_code = exit_code(ErrorKind::findings);
     }
+    end_process(ctx.exit_code);  // the rows, the results and the staged events go with the process
   });
 }
 

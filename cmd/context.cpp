@@ -4,10 +4,12 @@
 
 #include <boost/filesystem/operations.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "end_process.hpp"
 #include "error.hpp"
 #include "ledger_index.hpp"
 #include "progress.hpp"
@@ -116,6 +118,12 @@ void print_error(const Context& ctx, const std::exception& error) {
   fmt::print(stderr, "{}rma:{} {}: {}\n", red, reset, e->subject(), e->why());
   if (!e->where().empty()) fmt::print(stderr, "{}", render_location(e->where()));
   if (!e->hint().empty()) fmt::print(stderr, "{}hint:{} {}\n", cyan, reset, e->hint());
+}
+
+void end_process(int code) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  std::_Exit(code);
 }
 
 }  // namespace rma::cli

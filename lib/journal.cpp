@@ -272,6 +272,8 @@ AppendOutcome Journal::commit(bool dry_run) {
     for (const auto& a : staged_) see(*a);
     return outcome;
   }
+  // Counted as written before the writes: should one fail, the command ends with the error,
+  // and a journal that tried again would append twice what was written before it.
   written_ = staged_.size();
   // Each file's lines in the order staged, sized first so that each is built in one piece.
   std::vector<std::pair<std::string_view, std::string>> bytes;  // file, lines

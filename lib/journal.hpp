@@ -31,8 +31,8 @@ struct Draft {
   std::optional<std::string> chain_from;
 };
 
-// A staged event: the journal's own record of it (replay and the lookups read it until
-// commit) and what the command reports, one copy of each event for both.
+// A staged event: the journal's own record of it (its replays and lookups read it, before
+// the commit and after) and what the command reports, one copy of each event for both.
 struct Appended {
   StoredEvent stored;  // the event with its seq and hash, its body (the line before " h="), its time
   std::string file;    // workspace-relative
@@ -139,7 +139,8 @@ class Journal {
   using StagedOfCase = std::pair<const std::string, std::vector<const StoredEvent*>>;
   std::unordered_map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
   // The staged events of a case (null: none). A row asks about its case several times in a
-  // row: the last answer is kept (the map's entries stay where they are until commit).
+  // row: the last answer is kept (the map's entries stay where they are; only a dry run's
+  // commit clears the map, and the answer with it).
   mutable const StagedOfCase* last_staged_ = nullptr;
   mutable std::string last_staged_id_;
   mutable bool last_staged_known_ = false;

@@ -29,22 +29,25 @@ const std::vector<StoredEvent>& Journal::fetched_events(const std::string& case_
 }
 
 const std::vector<const StoredEvent*>* Journal::staged_of(const std::string& case_id) const {
-  if (!last_staged_known_ || last_staged_id_ != case_id) {
+  if (last_staged_id_ != case_id) {
     auto it = staged_by_case_.find(case_id);
     last_staged_ = it == staged_by_case_.end() ? nullptr : &*it;
     last_staged_id_ = case_id;
-    last_staged_known_ = true;
   }
   return last_staged_ ? &last_staged_->second : nullptr;
 }
 
-std::string Appended::line() const {
-  std::string out;
-  out.reserve(stored.body.size() + 4 + stored.event.hash.size());
+void Appended::append_line_to(std::string& out) const {
   out += stored.body;
   out += " h=";
   out += stored.event.hash;
   out += '\n';
+}
+
+std::string Appended::line() const {
+  std::string out;
+  out.reserve(line_size());
+  append_line_to(out);
   return out;
 }
 
@@ -255,7 +258,6 @@ void Journal::see(const Appended& staged) {
   of_case.second.push_back(&stored);
   last_staged_ = &of_case;
   last_staged_id_ = stored.event.case_id;
-  last_staged_known_ = true;
   if (indexes_) index(stored);
 }
 
@@ -267,7 +269,7 @@ AppendOutcome Journal::commit(bool dry_run) {
     staged_.resize(written_);
     staged_by_case_.clear();
     last_staged_ = nullptr;
-    last_staged_known_ = false;
+    last_staged_id_.reset();
     indexes_.reset();
     for (const auto& a : staged_) see(*a);
     return outcome;
@@ -276,31 +278,22 @@ AppendOutcome Journal::commit(bool dry_run) {
   // and a journal that tried again would append twice what was written before it.
   written_ = staged_.size();
   // Each file's lines in the order staged, sized first so that each is built in one piece.
-  std::vector<std::pair<std::string_view, std::string>> bytes;  // file, lines
-  std::map<std::string_view, std::size_t> slot;                  // file -> index in bytes
-  std::vector<std::size_t> sizes;
-  std::vector<std::size_t> slot_of(outcome.events.size());
-  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
-    const Appended& a = *outcome.events[i];
-    auto [it, added] = slot.try_emplace(a.file, bytes.size());
-    if (added) {
-      bytes.emplace_back(a.file, std::string());
-      sizes.push_back(0);
-    }
-    slot_of[i] = it->second;
-    sizes[it->second] += a.stored.body.size() + 4 + a.stored.event.hash.size();
+  struct FileLines {
+    std::string_view file;
+    std::size_t size = 0;
+    std::string lines;
+  };
+  std::vector<FileLines> bytes;                   // in the order first staged
+  std::map<std::string_view, std::size_t> slot;  // file -> index in bytes
+  for (const auto& a : outcome.events) {
+    auto [it, added] = slot.try_emplace(a->file, bytes.size());
+    if (added) bytes.push_back(FileLines{a->file, 0, std::string()});
+    bytes[it->second].size += a->line_size();
   }
-  for (std::size_t f = 0; f < bytes.size(); ++f) bytes[f].second.reserve(sizes[f]);
-  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
-    const Appended& a = *outcome.events[i];
-    std::string& out = bytes[slot_of[i]].second;
-    out += a.stored.body;
-    out += " h=";
-    out += a.stored.event.hash;
-    out += '\n';
-  }
-  for (const auto& [file, lines] : bytes) {
-    AppendResult r = append_lines(root_, std::string(file), lines);
+  for (auto& f : bytes) f.lines.reserve(f.size);
+  for (const auto& a : outcome.events) a->append_line_to(bytes[slot.find(a->file)->second].lines);
+  for (const auto& f : bytes) {
+    AppendResult r = append_lines(root_, std::string(f.file), f.lines);
     outcome.warnings.insert(outcome.warnings.end(), r.warnings.begin(), r.warnings.end());
   }
   return outcome;

@@ -39,6 +39,8 @@ struct Appended {
 
   const Event& event() const { return stored.event; }
   std::string line() const;  // as written, with its LF
+  std::size_t line_size() const { return stored.body.size() + 4 + stored.event.hash.size(); }
+  void append_line_to(std::string& out) const;  // line(), at the end of `out`
 };
 
 struct AppendOutcome {
@@ -142,8 +144,7 @@ class Journal {
   // row: the last answer is kept (the map's entries stay where they are; only a dry run's
   // commit clears the map, and the answer with it).
   mutable const StagedOfCase* last_staged_ = nullptr;
-  mutable std::string last_staged_id_;
-  mutable bool last_staged_known_ = false;
+  mutable std::optional<std::string> last_staged_id_;  // the case of that answer, if any
   const std::vector<const StoredEvent*>* staged_of(const std::string& case_id) const;
 
   std::pair<Instant, std::string> file_of_;  // the ledger file of the last event staged, by its time

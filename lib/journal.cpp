@@ -236,15 +236,17 @@ std::shared_ptr<const Appended> Journal::stage(Draft d) {
   e.action = std::move(d.action);
   e.fields = std::move(d.fields);
   e.by = std::move(d.by);
-  std::string line = seal_event(e, previous);
-  if (line.size() > kMaxLineBytes)
+  // As seal_event, without the " h=<hash>" and LF that a staged event keeps apart (line()).
+  canonicalize(e);
+  std::string body = event_body(e);
+  e.hash = chain_hash(previous, body);
+  if (body.size() + 4 + e.hash.size() > kMaxLineBytes)
     throw Error(ErrorKind::usage, "event for " + e.case_id, "would be longer than 64 KiB",
                 "shorten the free text");
   if (e.recorded != file_of_.first || file_of_.second.empty())  // a batch's events share their time
     file_of_ = {e.recorded, ledger_file_for(site_, format_date(e.recorded, zone_).substr(0, 7))};  // YYYY-MM, local
   staged->file = file_of_.second;
-  line.resize(line.size() - 1 - 35);  // the body: without " h=<32 hex>" and LF
-  stored.body = std::move(line);
+  stored.body = std::move(body);
   stored.file = 0;
   stored.line = 0;
   stored.when = event_time(e);

@@ -145,6 +145,97 @@ void select_branches(const std::vector<const StoredEvent*>& events, Case& c) {
   }
 }
 
+// One standing event, as it reads after corrections (`e`, at `when`), applied to the case.
+void apply_event(Case& c, const StoredEvent* stored, const Event& e, Instant when) {
+  c.last_seq = std::max(c.last_seq, e.seq);
+  c.last_when = std::max(c.last_when, when);
+  std::string_view a = e.action;
+  if (a == "open") {
+    c.kind = parse_kind(e.value("kind")).value_or(CaseKind::complaint);
+    c.order = e.value("order");
+    c.customer = e.value("customer");
+    c.sku = e.value("sku");
+    c.category = e.value("category");
+    c.reason = e.value("reason");
+    c.channel = e.value("channel");
+    c.currency = e.value("currency");
+    c.policy_ref = e.value("policy");
+    c.ext = e.value("ext");
+    c.note = e.value("note");
+    c.qty = int_of(e.value("qty")).value_or(1);
+    c.priority = !e.value("priority").empty();
+    c.override_ = !e.value("override").empty();
+    c.delivered = parse_stored_time(e.value("delivered"));
+    c.paid = money_of(e.value("paid"), c.currency);
+    c.opened = when;
+    c.opened_by = e.by;
+    int digits = is_currency_code(c.currency) ? currency_minor_digits(c.currency) : 2;
+    c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
+    c.state = State::opened;
+  } else if (a == "review") {
+    std::string_view decision = e.value("decision");
+    if (decision == "approve") {
+      c.resolution = e.value("resolution");
+      c.owed = money_of(e.value("amount"), c.currency);
+      if (!c.owed)
+        c.owed = c.resolution == "refund" && c.paid ? *c.paid : Money::from_minor(0, c.refunded.digits());
+      if (c.currency.empty() && is_currency_code(e.value("currency"))) {
+        // A complaint records no payment at open: its currency comes with the approval.
+        c.currency = e.value("currency");
+        int digits = currency_minor_digits(c.currency);
+        c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
+        c.owed = money_of(e.value("amount"), c.currency);
+        if (!c.owed) c.owed = Money::from_minor(0, digits);
+      }
+      c.freight = e.value("freight");
+      c.keep_goods = !e.value("keep_goods").empty();
+      c.state = State::approved;
+    } else if (decision == "reject") {
+      c.reject_reason = e.value("why");
+      c.state = State::rejected;
+    } else if (decision == "need-info") {
+      c.state = State::waiting_info;
+    }
+  } else if (a == "ship") {
+    if (auto cost = money_of(e.value("cost"), c.currency)) c.freight_cost += *cost;
+    c.state = e.value("direction") == "replacement" ? State::sent : State::returning;
+  } else if (a == "receive") {
+    c.received_qty = int_of(e.value("qty")).value_or(0);
+    c.damaged_qty = int_of(e.value("damaged")).value_or(0);
+    c.condition = e.value("condition");
+    c.disposition = e.value("disposition");
+    c.state = State::received;
+  } else if (a == "repair") {
+    c.state = State::repaired;
+  } else if (a == "refund") {
+    Money amount = money_of(e.value("amount"), c.currency).value_or(Money::from_minor(0, c.refunded.digits()));
+    Money deductions = Money::from_minor(0, c.refunded.digits());
+    for (const auto& f : e.fields)
+      if (f.key.starts_with("deduct_"))
+        if (auto d = money_of(f.value, c.currency)) deductions += *d;
+    c.refunded += amount;
+    c.deducted += deductions;
+    c.refunds.push_back({std::string(e.value("ref")), amount, deductions, std::string(e.value("currency")),
+                         std::string(e.value("method")), when});
+    c.state = c.remaining().minor() <= 0 ? State::refunded : State::partially_refunded;
+    if (c.state == State::refunded) c.completing_refunds.push_back(stored);
+  } else if (a == "escalate") {
+    c.escalated = true;
+  } else if (a == "cancel") {
+    c.state = State::cancelled;
+  } else if (a == "close") {
+    c.before_close = c.state;
+    c.satisfaction = int_of(e.value("satisfaction"));
+    c.state = State::closed;
+  } else if (a == "reopen") {
+    c.state = State::opened;
+    c.resolution.clear();
+    c.owed.reset();
+    c.keep_goods = false;
+    c.satisfaction.reset();
+  }
+}
+
 }  // namespace
 
 Case replay_case(const std::vector<const StoredEvent*>& all) {
@@ -175,95 +266,23 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
     Instant when = stored->when;
     if (auto corrected = corrections.find(e.seq); corrected != corrections.end() && corrected->second.contains("at"))
       if (auto t = parse_stored_time(e.value("at"))) when = *t;
-    c.last_seq = std::max(c.last_seq, e.seq);
-    c.last_when = std::max(c.last_when, when);
-    std::string_view a = e.action;
-    if (a == "open") {
-      c.kind = parse_kind(e.value("kind")).value_or(CaseKind::complaint);
-      c.order = e.value("order");
-      c.customer = e.value("customer");
-      c.sku = e.value("sku");
-      c.category = e.value("category");
-      c.reason = e.value("reason");
-      c.channel = e.value("channel");
-      c.currency = e.value("currency");
-      c.policy_ref = e.value("policy");
-      c.ext = e.value("ext");
-      c.note = e.value("note");
-      c.qty = int_of(e.value("qty")).value_or(1);
-      c.priority = !e.value("priority").empty();
-      c.override_ = !e.value("override").empty();
-      c.delivered = parse_stored_time(e.value("delivered"));
-      c.paid = money_of(e.value("paid"), c.currency);
-      c.opened = when;
-      c.opened_by = e.by;
-      int digits = is_currency_code(c.currency) ? currency_minor_digits(c.currency) : 2;
-      c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
-      c.state = State::opened;
-    } else if (a == "review") {
-      std::string_view decision = e.value("decision");
-      if (decision == "approve") {
-        c.resolution = e.value("resolution");
-        c.owed = money_of(e.value("amount"), c.currency);
-        if (!c.owed)
-          c.owed = c.resolution == "refund" && c.paid ? *c.paid : Money::from_minor(0, c.refunded.digits());
-        if (c.currency.empty() && is_currency_code(e.value("currency"))) {
-          // A complaint records no payment at open: its currency comes with the approval.
-          c.currency = e.value("currency");
-          int digits = currency_minor_digits(c.currency);
-          c.refunded = c.deducted = c.freight_cost = Money::from_minor(0, digits);
-          c.owed = money_of(e.value("amount"), c.currency);
-          if (!c.owed) c.owed = Money::from_minor(0, digits);
-        }
-        c.freight = e.value("freight");
-        c.keep_goods = !e.value("keep_goods").empty();
-        c.state = State::approved;
-      } else if (decision == "reject") {
-        c.reject_reason = e.value("why");
-        c.state = State::rejected;
-      } else if (decision == "need-info") {
-        c.state = State::waiting_info;
-      }
-    } else if (a == "ship") {
-      if (auto cost = money_of(e.value("cost"), c.currency)) c.freight_cost += *cost;
-      c.state = e.value("direction") == "replacement" ? State::sent : State::returning;
-    } else if (a == "receive") {
-      c.received_qty = int_of(e.value("qty")).value_or(0);
-      c.damaged_qty = int_of(e.value("damaged")).value_or(0);
-      c.condition = e.value("condition");
-      c.disposition = e.value("disposition");
-      c.state = State::received;
-    } else if (a == "repair") {
-      c.state = State::repaired;
-    } else if (a == "refund") {
-      Money amount = money_of(e.value("amount"), c.currency).value_or(Money::from_minor(0, c.refunded.digits()));
-      Money deductions = Money::from_minor(0, c.refunded.digits());
-      for (const auto& f : e.fields)
-        if (f.key.starts_with("deduct_"))
-          if (auto d = money_of(f.value, c.currency)) deductions += *d;
-      c.refunded += amount;
-      c.deducted += deductions;
-      c.refunds.push_back({std::string(e.value("ref")), amount, deductions, std::string(e.value("currency")),
-                           std::string(e.value("method")), when});
-      c.state = c.remaining().minor() <= 0 ? State::refunded : State::partially_refunded;
-      if (c.state == State::refunded) c.completing_refunds.push_back(stored);
-    } else if (a == "escalate") {
-      c.escalated = true;
-    } else if (a == "cancel") {
-      c.state = State::cancelled;
-    } else if (a == "close") {
-      c.before_close = c.state;
-      c.satisfaction = int_of(e.value("satisfaction"));
-      c.state = State::closed;
-    } else if (a == "reopen") {
-      c.state = State::opened;
-      c.resolution.clear();
-      c.owed.reset();
-      c.keep_goods = false;
-      c.satisfaction.reset();
-    }
+    apply_event(c, stored, e, when);
   }
   return c;
+}
+
+std::optional<State> state_after(const Case& c, const StoredEvent& next) {
+  const Event& e = next.event;
+  // Only an event that follows the last of a plain case: a correction or a resolve changes
+  // what earlier events say or which of them stand, and so does a case that has one already.
+  if (c.events.empty() || c.forked || !c.discarded.empty() || e.seq != c.last_seq + 1 || e.is("correct") || e.is("resolve"))
+    return std::nullopt;
+  if (std::any_of(c.events.begin(), c.events.end(), [](const StoredEvent* s) { return s->event.is("correct"); }))
+    return std::nullopt;
+  if (e.is("note") || e.is("contact") || e.is("escalate")) return c.state;  // they change no state
+  Case after = c;
+  apply_event(after, &next, e, next.when);
+  return after.state;
 }
 
 namespace {

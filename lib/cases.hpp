@@ -93,6 +93,11 @@ struct Case {
 // Replays the events of one case (as Ledger::case_events gives them).
 Case replay_case(const std::vector<const StoredEvent*>& events);
 
+// The state of `c` once `next` (staged after its last event) is added: what replaying the
+// case with it would give, without the replay. nullopt when only a replay can tell (a
+// correction or a resolve, a case with a fork, a correction or a discarded branch).
+std::optional<State> state_after(const Case& c, const StoredEvent& next);
+
 // Every case of a ledger, in case id order.
 std::vector<Case> replay_all(const Ledger& ledger);
 

@@ -481,23 +481,24 @@ ActionResult do_open(Context& cx) {
 // ---------------------------------------------------------------------------------------
 // the other actions: each reads the case, checks, and stages one event
 
-// `state_after`: given when the action cannot change the state (saves replaying the case).
-ActionResult staged_result(Context& cx, const std::string& id, std::vector<Field> fields, std::string summary,
-                           std::optional<std::string> chain_from = std::nullopt,
-                           std::optional<State> state_after = std::nullopt) {
-  Draft d = make_draft(cx, id, std::move(fields));
+// Stages the event of an action on case `c` and describes it; the state afterwards comes
+// from `c` and the new event, or (a correction, a resolve, a case with a fork) a replay.
+ActionResult staged_result(Context& cx, const Case& c, std::vector<Field> fields, std::string summary,
+                           std::optional<std::string> chain_from = std::nullopt) {
+  Draft d = make_draft(cx, c.id, std::move(fields));
   d.chain_from = std::move(chain_from);
   ActionResult r;
-  r.case_id = id;
+  r.case_id = c.id;
   r.action = cx.request.action;
   r.appended = cx.journal.stage(std::move(d));
   const Appended& a = *r.appended;
-  r.state = state_name(state_after ? *state_after : load_case(cx, id).state);
-  r.summary = fmt::format("{} #{} {}: {} (now {})", id, a.event().seq, cx.request.action, summary, r.state);
+  std::optional<State> after = state_after(c, a.stored);
+  r.state = state_name(after ? *after : load_case(cx, c.id).state);
+  r.summary = fmt::format("{} #{} {}: {} (now {})", c.id, a.event().seq, cx.request.action, summary, r.state);
   return r;
 }
 
-ActionResult do_review(Context& cx, const std::string& id, const Case& c, const Policy& policy) {
+ActionResult do_review(Context& cx, const Case& c, const Policy& policy) {
   const Options& o = cx.opt;
   std::string decision = o.one_of({"approve", "reject", "need-info"});
   std::vector<Field> f;
@@ -535,20 +536,20 @@ ActionResult do_review(Context& cx, const std::string& id, const Case& c, const 
     }
     if (c.kind != CaseKind::complaint && resolution != "none") f.push_back({"freight", freight});
     if (keep) f.push_back({"keep_goods", "yes"});
-    return staged_result(cx, id, std::move(f),
+    return staged_result(cx, c, std::move(f),
                          fmt::format("approved, {}{}", resolution, amount ? fmt::format(" {} {}", amount->str(), currency) : ""));
   }
   if (decision == "reject") {
     require_allowed(c, "review", "reject");
     std::string why = o.required_text("why", "say why, in words the customer will read: --why TEXT");
-    return staged_result(cx, id, {{"decision", "reject"}, {"why", why}}, "rejected");
+    return staged_result(cx, c, {{"decision", "reject"}, {"why", why}}, "rejected");
   }
   require_allowed(c, "review", "need-info");
   std::string info = o.required_text("need-info", "say what is missing: --need-info TEXT");
-  return staged_result(cx, id, {{"decision", "need-info"}, {"info", info}}, "waiting for information");
+  return staged_result(cx, c, {{"decision", "need-info"}, {"info", info}}, "waiting for information");
 }
 
-ActionResult do_ship(Context& cx, const std::string& id, const Case& c) {
+ActionResult do_ship(Context& cx, const Case& c) {
   const Options& o = cx.opt;
   std::string direction = o.one_of({"return", "replacement"});
   require_allowed(c, "ship", direction);
@@ -560,10 +561,11 @@ ActionResult do_ship(Context& cx, const std::string& id, const Case& c) {
     f.push_back({"cost", cost->str()});
     f.push_back({"currency", c.currency});
   }
-  return staged_result(cx, id, std::move(f), fmt::format("{} shipped with {} {}", direction == "return" ? "return" : "replacement", carrier, tracking));
+  return staged_result(cx, c, std::move(f), fmt::format("{} shipped with {} {}", direction == "return" ? "return" : "replacement", carrier, tracking));
 }
 
-ActionResult do_receive(Context& cx, const std::string& id, const Case& c, const Policy& policy) {
+ActionResult do_receive(Context& cx, const Case& c, const Policy& policy) {
+  const std::string& id = c.id;
   const Options& o = cx.opt;
   require_allowed(c, "receive", "");
   auto qty = o.integer("qty", 0, c.qty);
@@ -582,7 +584,7 @@ ActionResult do_receive(Context& cx, const std::string& id, const Case& c, const
   f.push_back({"disposition", disposition});
   if (arrived) f.push_back({"arrived", format_rfc3339(*arrived, cx.zone)});
   if (note) f.push_back({"note", *note});
-  ActionResult r = staged_result(cx, id, std::move(f), fmt::format("received {} ({}, {})", *qty, condition, disposition));
+  ActionResult r = staged_result(cx, c, std::move(f), fmt::format("received {} ({}, {})", *qty, condition, disposition));
   bool unused_required = std::find(policy.unused_required.begin(), policy.unused_required.end(), c.reason) != policy.unused_required.end();
   if (unused_required && (condition == "used" || condition == "damaged"))
     r.notices.push_back(fmt::format("reason {} requires unused goods and they came back {}: the case may be rejected "
@@ -592,7 +594,7 @@ ActionResult do_receive(Context& cx, const std::string& id, const Case& c, const
   return r;
 }
 
-ActionResult do_repair(Context& cx, const std::string& id, const Case& c) {
+ActionResult do_repair(Context& cx, const Case& c) {
   const Options& o = cx.opt;
   require_allowed(c, "repair", "");
   std::string where = o.one_of({"onsite", "workshop"});
@@ -600,7 +602,7 @@ ActionResult do_repair(Context& cx, const std::string& id, const Case& c) {
   auto note = o.text("note");
   std::vector<Field> f = {{"where", where}, {"technician", technician}};
   if (note) f.push_back({"note", *note});
-  return staged_result(cx, id, std::move(f), fmt::format("repaired {} by {}", where == "onsite" ? "on site" : "in the workshop", technician));
+  return staged_result(cx, c, std::move(f), fmt::format("repaired {} by {}", where == "onsite" ? "on site" : "in the workshop", technician));
 }
 
 struct RefundSeen {
@@ -615,7 +617,8 @@ std::optional<RefundSeen> find_refund_ref(Journal& journal, const std::string& r
   return std::nullopt;
 }
 
-ActionResult do_refund(Context& cx, const std::string& id, const Case& c, const Policy& policy) {
+ActionResult do_refund(Context& cx, const Case& c, const Policy& policy) {
+  const std::string& id = c.id;
   const Options& o = cx.opt;
   std::string currency = o.code("currency").value_or(c.currency);
   if (currency != c.currency)
@@ -679,10 +682,11 @@ ActionResult do_refund(Context& cx, const std::string& id, const Case& c, const 
   std::vector<Field> f = {{"amount", amount->str()}, {"currency", c.currency}, {"method", method}, {"ref", ref}};
   f.insert(f.end(), deductions.begin(), deductions.end());
   if (note) f.push_back({"note", *note});
-  return staged_result(cx, id, std::move(f), fmt::format("refunded {} {} by {} ({})", amount->str(), c.currency, method, ref));
+  return staged_result(cx, c, std::move(f), fmt::format("refunded {} {} by {} ({})", amount->str(), c.currency, method, ref));
 }
 
-ActionResult do_simple(Context& cx, const std::string& id, const Case& c) {
+ActionResult do_simple(Context& cx, const Case& c) {
+  const std::string& id = c.id;
   const Options& o = cx.opt;
   const std::string& a = cx.request.action;
   if (a == "contact") {
@@ -690,23 +694,23 @@ ActionResult do_simple(Context& cx, const std::string& id, const Case& c) {
     std::string channel = o.required_choice("channel", kChannels);
     std::vector<Field> f = {{"channel", channel}};
     if (auto note = o.text("note")) f.push_back({"note", *note});
-    return staged_result(cx, id, std::move(f), "contacted by " + channel);
+    return staged_result(cx, c, std::move(f), "contacted by " + channel);
   }
   if (a == "note") {
     require_allowed(c, "note", "");
     std::string note = o.required_text("note", "give the note: rma note CASE TEXT");
-    return staged_result(cx, id, {{"note", note}}, "note added", std::nullopt, c.state);  // notes change no state
+    return staged_result(cx, c, {{"note", note}}, "note added");
   }
   if (a == "escalate") {
     require_allowed(c, "escalate", "");
     std::string to = o.required_name("to", "to whom: --to NAME");
     std::string why = o.required_text("why", "say why: --why TEXT");
-    return staged_result(cx, id, {{"to", to}, {"why", why}}, "escalated to " + to);
+    return staged_result(cx, c, {{"to", to}, {"why", why}}, "escalated to " + to);
   }
   if (a == "cancel" || a == "reopen") {
     require_allowed(c, a, "");
     std::string why = o.required_text("why", "say why: --why TEXT");
-    return staged_result(cx, id, {{"why", why}}, a == "cancel" ? "cancelled" : "reopened");
+    return staged_result(cx, c, {{"why", why}}, a == "cancel" ? "cancelled" : "reopened");
   }
   // close
   auto why = o.text("why");
@@ -722,11 +726,12 @@ ActionResult do_simple(Context& cx, const std::string& id, const Case& c) {
   if (satisfaction) f.push_back({"satisfaction", std::to_string(*satisfaction)});
   if (feedback) f.push_back({"feedback", *feedback});
   if (why) f.push_back({"why", *why});
-  return staged_result(cx, id, std::move(f), satisfaction ? fmt::format("closed, satisfaction {}/5", *satisfaction) : "closed");
+  return staged_result(cx, c, std::move(f), satisfaction ? fmt::format("closed, satisfaction {}/5", *satisfaction) : "closed");
 }
 
 // correct: the only way to fix a typo, since nothing is edited in place.
-ActionResult do_correct(Context& cx, const std::string& id, const Case& c) {
+ActionResult do_correct(Context& cx, const Case& c) {
+  const std::string& id = c.id;
   const Options& o = cx.opt;
   require_allowed(c, "correct", "");
   auto seq = o.integer("seq", 1, c.last_seq);
@@ -775,11 +780,12 @@ ActionResult do_correct(Context& cx, const std::string& id, const Case& c) {
   }
   std::string why = o.required_text("why", "say what was wrong: --why TEXT");
   f.push_back({"why", why});
-  return staged_result(cx, id, std::move(f), fmt::format("corrected event {}", *seq));
+  return staged_result(cx, c, std::move(f), fmt::format("corrected event {}", *seq));
 }
 
 // resolve: which branch of a fork stands.
-ActionResult do_resolve(Context& cx, const std::string& id, const Case& c) {
+ActionResult do_resolve(Context& cx, const Case& c) {
+  const std::string& id = c.id;
   const Options& o = cx.opt;
   if (!c.forked)
     throw Error(ErrorKind::conflict, fmt::format("case {}", id), "has no unresolved fork", "resolve is only for forks that `rma check` reports");
@@ -810,7 +816,7 @@ ActionResult do_resolve(Context& cx, const std::string& id, const Case& c) {
   std::string discard;
   for (const auto& h : c.fork_heads)
     if (h != keep) discard += (discard.empty() ? "" : ",") + h;
-  return staged_result(cx, id, {{"keep", keep}, {"discard", discard}, {"why", why}}, "fork resolved", end);
+  return staged_result(cx, c, {{"keep", keep}, {"discard", discard}, {"why", why}}, "fork resolved", end);
 }
 
 }  // namespace
@@ -883,14 +889,14 @@ ActionResult stage_action(Journal& journal, const ActionRequest& request, const 
                 fmt::format("is before the case was opened ({})", format_human(c.opened, cx.zone)),
                 "record the time it really happened");
   const std::string& a = request.action;
-  if (a == "review") return do_review(cx, id, c, policy);
-  if (a == "ship") return do_ship(cx, id, c);
-  if (a == "receive") return do_receive(cx, id, c, policy);
-  if (a == "repair") return do_repair(cx, id, c);
-  if (a == "refund") return do_refund(cx, id, c, policy);
-  if (a == "correct") return do_correct(cx, id, c);
-  if (a == "resolve") return do_resolve(cx, id, c);
-  return do_simple(cx, id, c);
+  if (a == "review") return do_review(cx, c, policy);
+  if (a == "ship") return do_ship(cx, c);
+  if (a == "receive") return do_receive(cx, c, policy);
+  if (a == "repair") return do_repair(cx, c);
+  if (a == "refund") return do_refund(cx, c, policy);
+  if (a == "correct") return do_correct(cx, c);
+  if (a == "resolve") return do_resolve(cx, c);
+  return do_simple(cx, c);
 }
 
 }  // namespace rma

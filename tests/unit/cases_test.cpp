@@ -124,3 +124,55 @@ TEST_CASE("a correction of a decisive field changes the replayed facts") {
   d.act("2026-11-23 10:30", "refund", id, {{"amount", "100.00"}, {"ref", "P1"}});
   CHECK(d.view(id, "2026-11-23 11:00").c.state == State::refunded);
 }
+
+TEST_CASE("state_after gives the state a replay with the next event gives, or leaves it to the replay") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00");
+  std::vector<std::string> said;  // each action's state as its result says it
+  auto act = [&](const char* now, const std::string& action, std::vector<std::pair<std::string, std::string>> o) {
+    said.push_back(d.act(now, action, id, std::move(o)).state);
+  };
+  act("2026-11-23 10:05", "contact", {{"channel", "phone"}});
+  act("2026-11-23 10:10", "review", {{"need-info", "a photo"}});
+  act("2026-11-23 10:20", "review", {{"approve", ""}, {"resolution", "refund"}, {"freight", "company"}});
+  act("2026-11-23 10:30", "ship", {{"return", ""}, {"carrier", "SF"}, {"tracking", "SF1"}});
+  act("2026-11-23 10:40", "receive", {{"qty", "1"}, {"condition", "intact"}, {"disposition", "restock"}});
+  act("2026-11-23 10:50", "refund", {{"amount", "40.00"}, {"ref", "P1"}});
+  act("2026-11-23 10:55", "note", {{"note", "rest tomorrow"}});
+  act("2026-11-23 11:00", "refund", {{"amount", "60.00"}, {"ref", "P2"}});
+  act("2026-11-23 11:10", "close", {{"satisfaction", "5"}});
+  act("2026-11-23 11:20", "reopen", {{"why", "the customer called back"}});
+  act("2026-11-23 11:30", "escalate", {{"to", "wang"}, {"why", "second complaint"}});
+  act("2026-11-23 11:40", "cancel", {{"why", "withdrawn"}});
+  CHECK(said == std::vector<std::string>{"opened", "waiting-info", "approved", "returning", "received", "partially-refunded",
+                                         "partially-refunded", "refunded", "closed", "opened", "opened", "cancelled"});
+
+  Ledger ledger = read_ledger(d.root);
+  auto events = ledger.case_events(id);
+  REQUIRE(events.size() == 13);
+  for (std::size_t k = 1; k < events.size(); ++k) {
+    CAPTURE(k);
+    std::vector<const StoredEvent*> before(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(k));
+    auto after = state_after(replay_case(before), *events[k]);
+    REQUIRE(after);
+    before.push_back(events[k]);
+    CHECK(*after == replay_case(before).state);
+  }
+}
+
+TEST_CASE("state_after leaves a correction, and any event after one, to the replay") {
+  Desk d;
+  std::string id = d.open_return("2026-11-23 10:00");
+  d.act("2026-11-23 10:10", "review", id, {{"approve", ""}, {"resolution", "refund"}, {"keep-goods", ""}, {"amount", "80.00"}});
+  d.act("2026-11-23 10:20", "correct", id, {{"seq", "2"}, {"set", "amount=100.00"}, {"why", "typo"}});
+  // 90.00 would complete the amount first approved, not the corrected one: only a replay
+  // sees the correction.
+  CHECK(d.act("2026-11-23 10:30", "refund", id, {{"amount", "90.00"}, {"ref", "P1"}}).state == "partially-refunded");
+  Ledger ledger = read_ledger(d.root);
+  auto events = ledger.case_events(id);
+  REQUIRE(events.size() == 4);
+  CHECK_FALSE(state_after(replay_case({events[0], events[1]}), *events[2]));
+  CHECK_FALSE(state_after(replay_case({events[0], events[1], events[2]}), *events[3]));
+  // A later seq than the next one (an event missing between them) is not a plain next event.
+  CHECK_FALSE(state_after(replay_case({events[0]}), *events[2]));
+}

@@ -273,13 +273,14 @@ Case replay_case(const std::vector<const StoredEvent*>& all) {
 
 std::optional<State> state_after(const Case& c, const StoredEvent& next) {
   const Event& e = next.event;
-  // Only an event that follows the last of a plain case: a correction or a resolve changes
-  // what earlier events say or which of them stand, and so does a case that has one already.
-  if (c.events.empty() || c.forked || !c.discarded.empty() || e.seq != c.last_seq + 1 || e.is("correct") || e.is("resolve"))
-    return std::nullopt;
+  // A correction or a resolve changes what earlier events say or which of them stand.
+  if (e.is("correct") || e.is("resolve")) return std::nullopt;
+  if (e.is("note") || e.is("contact") || e.is("escalate")) return c.state;  // they change no state
+  // Otherwise only an event that follows the last of a plain case: in a case with a fork, a
+  // discarded branch or a correction, which events stand and what they say is the replay's.
+  if (c.events.empty() || c.forked || !c.discarded.empty() || e.seq != c.last_seq + 1) return std::nullopt;
   if (std::any_of(c.events.begin(), c.events.end(), [](const StoredEvent* s) { return s->event.is("correct"); }))
     return std::nullopt;
-  if (e.is("note") || e.is("contact") || e.is("escalate")) return c.state;  // they change no state
   Case after = c;
   apply_event(after, &next, e, next.when);
   return after.state;

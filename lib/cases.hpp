@@ -94,8 +94,9 @@ struct Case {
 Case replay_case(const std::vector<const StoredEvent*>& events);
 
 // The state of `c` once `next` (staged after its last event) is added: what replaying the
-// case with it would give, without the replay. nullopt when only a replay can tell (a
-// correction or a resolve, a case with a fork, a correction or a discarded branch).
+// case with it would give, without the replay. nullopt when only a replay can tell: `next`
+// a correction or a resolve, or (unless `next` changes no state: a note, a contact, an
+// escalation) a case with a fork, a discarded branch or a correction.
 std::optional<State> state_after(const Case& c, const StoredEvent& next);
 
 // Every case of a ledger, in case id order.

@@ -39,9 +39,7 @@ const std::vector<const StoredEvent*>* Journal::staged_of(const std::string& cas
 
 void Appended::append_line_to(std::string& out) const {
   out += stored.body;
-  out += " h=";
-  out += stored.event.hash;
-  out += '\n';
+  append_hash_suffix(out, stored.event.hash);
 }
 
 std::string Appended::line() const {
@@ -236,17 +234,13 @@ std::shared_ptr<const Appended> Journal::stage(Draft d) {
   e.action = std::move(d.action);
   e.fields = std::move(d.fields);
   e.by = std::move(d.by);
-  // As seal_event, without the " h=<hash>" and LF that a staged event keeps apart (line()).
-  canonicalize(e);
-  std::string body = event_body(e);
-  e.hash = chain_hash(previous, body);
-  if (body.size() + 4 + e.hash.size() > kMaxLineBytes)
+  stored.body = seal_body(e, previous);  // the " h=<hash>" and LF are added when written (line())
+  if (staged->line_size() > kMaxLineBytes)
     throw Error(ErrorKind::usage, "event for " + e.case_id, "would be longer than 64 KiB",
                 "shorten the free text");
   if (e.recorded != file_of_.first || file_of_.second.empty())  // a batch's events share their time
     file_of_ = {e.recorded, ledger_file_for(site_, format_date(e.recorded, zone_).substr(0, 7))};  // YYYY-MM, local
   staged->file = file_of_.second;
-  stored.body = std::move(body);
   stored.file = 0;
   stored.line = 0;
   stored.when = event_time(e);

@@ -39,7 +39,7 @@ struct Appended {
 
   const Event& event() const { return stored.event; }
   std::string line() const;  // as written, with its LF
-  std::size_t line_size() const { return stored.body.size() + 4 + stored.event.hash.size(); }
+  std::size_t line_size() const { return stored.body.size() + hash_suffix_size(stored.event.hash); }
   void append_line_to(std::string& out) const;  // line(), at the end of `out`
 };
 

@@ -218,7 +218,7 @@ std::string event_body(const Event& event) {
   std::string out = format_utc(event.recorded);
   std::size_t size = out.size() + event.case_id.size() + event.action.size() + event.by.size() + 32;
   for (const auto& f : event.fields) size += f.key.size() + f.value.size() + 4;
-  out.reserve(size + 36);  // and " h=<32 hex>" with its LF, which seal_event appends
+  out.reserve(size + 36);  // and " h=<32 hex>" with its LF, which seal_event appends in place
   out += ' ';
   out += event.case_id;
   out += ' ';
@@ -276,14 +276,23 @@ bool chain_hash_matches(std::string_view previous_hash, std::string_view body, s
   return std::string_view(hex.data(), hex.size()) == expected;
 }
 
-std::string seal_event(Event& event, std::string_view previous_hash) {
+std::string seal_body(Event& event, std::string_view previous_hash) {
   canonicalize(event);
   std::string body = event_body(event);
   event.hash = chain_hash(previous_hash, body);
-  body += " h=";
-  body += event.hash;
-  body += '\n';
   return body;
+}
+
+void append_hash_suffix(std::string& out, std::string_view hash) {
+  out += " h=";
+  out += hash;
+  out += '\n';
+}
+
+std::string seal_event(Event& event, std::string_view previous_hash) {
+  std::string line = seal_body(event, previous_hash);
+  append_hash_suffix(line, event.hash);
+  return line;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -95,9 +95,13 @@ std::string event_body(const Event& event);
 std::string chain_hash(std::string_view previous_hash, std::string_view body);
 // chain_hash(previous_hash, body) == expected, without building a string (for check).
 bool chain_hash_matches(std::string_view previous_hash, std::string_view body, std::string_view expected);
-// Puts the fields in canonical order, computes and sets `hash`, and returns the whole line
-// with its LF.
+// Puts the fields in canonical order, computes and sets `hash`, and returns the body.
+std::string seal_body(Event& event, std::string_view previous_hash);
+// seal_body, and the whole line with its LF.
 std::string seal_event(Event& event, std::string_view previous_hash);
+// What a written line holds after its body: " h=", the hash, LF.
+inline std::size_t hash_suffix_size(std::string_view hash) { return 3 + hash.size() + 1; }
+void append_hash_suffix(std::string& out, std::string_view hash);
 
 // How a value is written: bare when it can be, else quoted with \" \\ \n \t \r escapes.
 std::string quote_value(std::string_view value);

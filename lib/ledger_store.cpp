@@ -117,6 +117,11 @@ LedgerIssue torn_tail_issue(const std::string& rel, std::uint32_t line_no, std::
           "`rma check --repair` moves it to .rma/quarantine/"};
 }
 
+LedgerIssue format_issue(const std::string& rel, std::uint32_t line_no, std::string_view line, const LineError& error) {
+  return {IssueKind::format, {rel, static_cast<int>(line_no), column_of(line, error.byte), std::string(line)},
+          error.message, error.hint};
+}
+
 LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_line) {
   return {IssueKind::not_a_ledger, {rel, 1, 1, std::string(first_line.substr(0, 200))},
           fmt::format("{} does not start with '{}'", rel, kLedgerHeader),
@@ -202,8 +207,7 @@ void scan_file(const fs::path& root, const std::string& rel, std::string& data, 
   each_line(data, rel, issues, [&](std::string_view line, std::uint32_t line_no) {
     auto parsed = parse_line(line);
     if (auto* err = std::get_if<LineError>(&parsed)) {
-      issues.push_back({IssueKind::format, {rel, static_cast<int>(line_no), column_of(line, err->byte), std::string(line)},
-                        err->message, err->hint});
+      issues.push_back(format_issue(rel, line_no, line, *err));
       return;
     }
     on_event(std::move(std::get<ParsedLine>(parsed)), line, line_no);

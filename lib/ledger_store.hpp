@@ -71,6 +71,7 @@ int open_regular_file(const fs::path& path, std::string& problem);
 LedgerIssue unreadable_issue(const std::string& rel, const std::string& problem);
 LedgerIssue torn_tail_issue(const std::string& rel, std::uint32_t line_no, std::string_view line);
 LedgerIssue not_a_ledger_issue(const std::string& rel, std::string_view first_line);
+LedgerIssue format_issue(const std::string& rel, std::uint32_t line_no, std::string_view line, const LineError& error);
 
 // Reads a whole file that must be a regular file (not a symlink, folder or device);
 // nullopt with `problem` set otherwise.

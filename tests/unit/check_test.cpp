@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "check.hpp"
 #include "helpers.hpp"
@@ -122,6 +123,38 @@ TEST_CASE("deleting an earlier line is reported as a gap") {
   CHECK(f->kind == "gap");
   CHECK(f->case_id == "RMA-261123-SH-0001");
   CHECK(f->message.find("no event 2") != std::string::npos);
+}
+
+TEST_CASE("findings of many cases come in case order, after the files' own problems") {
+  // The cases are checked in slices on several threads; the report must not show it.
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  Journal j(root, "SH", shanghai());
+  std::vector<Draft> drafts;
+  for (int c = 40; c >= 1; --c) {  // written in reverse id order
+    std::string id = fmt::format("RMA-261123-SH-{:04}", c);
+    drafts.push_back({id, "open", {{"kind", "complaint"}, {"order", "SO-9"}, {"reason", "other"}, {"channel", "web"}},
+                      "alice", t("2026-11-23 10:00"), std::nullopt});
+    for (int i = 0; i < 3; ++i)
+      drafts.push_back({id, "note", {{"note", "n" + std::to_string(i)}}, "alice", t("2026-11-23 11:00"), std::nullopt});
+  }
+  j.append(drafts, false);
+  auto file = root / "ledger/2026-11/SH.rma";
+  auto lines = lines_of(test::slurp(file));
+  std::vector<std::string> kept;
+  for (const auto& l : lines)
+    if (l.find(" 2 note ") == std::string::npos) kept.push_back(l);  // every case loses event 2
+  kept.push_back("not a ledger line");
+  test::spit(file, joined(kept));
+  auto report = check_both(root);
+  REQUIRE(report.findings.size() == 41);
+  CHECK(report.findings[0].kind == "format");
+  for (int c = 1; c <= 40; ++c) {
+    const Finding& f = report.findings[static_cast<std::size_t>(c)];
+    CHECK(f.kind == "gap");
+    CHECK(f.case_id == fmt::format("RMA-261123-SH-{:04}", c));
+  }
+  CHECK(report.cases == 40);
 }
 
 TEST_CASE("swapping the seq numbers of two events (renumbering) breaks the chain") {

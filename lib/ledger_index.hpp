@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -79,12 +80,20 @@ class LedgerIndex {
   std::vector<std::vector<StoredEvent>> lookup(Kind kind, const std::vector<std::string_view>& values, bool all,
                                                unsigned threads = 0, bool retried = false) const;
 
+  // Every segment's entries by hash, for lookups of many values at once: built on the
+  // first such lookup, dropped whenever a segment is rebuilt (ledger_index.cpp).
+  struct Directory;
+  std::shared_ptr<const Directory> directory() const;
+  void drop_directory() const;
+
   fs::path root_;
   std::vector<std::string> files_;
   std::vector<LedgerIssue> issues_;
   std::vector<std::unique_ptr<Segment>> segments_;
   Stats stats_;
   mutable std::shared_mutex guard_;  // shared: reading segments; exclusive: rebuilding one
+  mutable std::mutex directory_mutex_;  // building the directory (under a shared guard_)
+  mutable std::shared_ptr<const Directory> directory_;
 };
 
 // Whether the index may be used: false when $RMA_INDEX is "off".

@@ -46,12 +46,16 @@ std::vector<std::string> fill(const fs::path& root) {
   return ids;
 }
 
-// The index answers exactly what reading every file answers.
-void check_same_answers(const fs::path& root, const LedgerIndex& index, const std::vector<std::string>& ids) {
-  Ledger ledger = read_ledger(root);
-  // Asked all at once (first, so a segment found wrong is rebuilt on this path): the same
-  // answers, for a case asked twice and one that does not exist too.
-  std::vector<std::string_view> asked(ids.begin(), ids.end());
+// The cases asked all at once give the events reading every file gives, for a case asked
+// twice and one that does not exist too. With `many_values`, thousands of ids that are not
+// there come first: so many values go through the index's directory instead of a walk
+// beside every segment.
+void check_batch(const Ledger& ledger, const LedgerIndex& index, const std::vector<std::string>& ids, bool many_values) {
+  std::vector<std::string> absent;
+  if (many_values)
+    for (int i = 0; i < 5000; ++i) absent.push_back(fmt::format("RMA-261120-GZ-{:04}", i));
+  std::vector<std::string_view> asked(absent.begin(), absent.end());
+  asked.insert(asked.end(), ids.begin(), ids.end());
   asked.push_back(ids.front());
   asked.push_back("RMA-261120-SH-0099");
   auto many = index.lookup_many(LedgerIndex::Of::case_events, asked);
@@ -66,6 +70,16 @@ void check_same_answers(const fs::path& root, const LedgerIndex& index, const st
       CHECK(many[k][i].line == want[i]->line);
     }
   }
+}
+
+// The index answers exactly what reading every file answers.
+void check_same_answers(const fs::path& root, const LedgerIndex& index, const std::vector<std::string>& ids,
+                        bool directory_first = true) {
+  Ledger ledger = read_ledger(root);
+  // Asked all at once first, so that a segment found wrong is rebuilt on this path: through
+  // the directory, then by the walk (or the other way round).
+  check_batch(ledger, index, ids, directory_first);
+  check_batch(ledger, index, ids, !directory_first);
   std::vector<std::string> keys = {"K-none"}, refs = {"K-SH-0"}, exts = {"EXT-XX"};
   for (const auto& e : ledger.events) {
     if (auto key = e.event.find("key")) keys.push_back(*key);
@@ -245,7 +259,12 @@ TEST_CASE("a file changed behind the index's back is indexed again, never truste
       CHECK(index.case_events(ids[0]).size() == read_ledger(root).case_events(ids[0]).size());
     }
     test::spit(segment, bytes);
-    LedgerIndex index(root);  // found by a batch (check_same_answers asks one first)
+    {  // found by a batch of a few values (the walk beside the segments)
+      LedgerIndex index(root);
+      check_same_answers(root, index, ids, false);
+    }
+    test::spit(segment, bytes);
+    LedgerIndex index(root);  // found by a batch of many values (through the directory)
     check_same_answers(root, index, ids);
   }
   SUBCASE("a torn tail is reported and skipped, as the reader does") {
@@ -262,6 +281,25 @@ TEST_CASE("a file changed behind the index's back is indexed again, never truste
     REQUIRE(index.issues().size() == 1);
     CHECK(index.issues()[0].kind == IssueKind::not_a_ledger);
   }
+}
+
+TEST_CASE("a file changed under an open index: the batch that finds it rebuilds the segment and the directory") {
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  auto ids = fill(root);
+  index_from_scratch(root);
+  LedgerIndex index(root);
+  check_batch(read_ledger(root), index, ids, true);  // builds the directory over every segment
+  // A copy of the first event line put before it (by hand, behind the lock's back): every
+  // line after it moves, and the rebuilt segment has one entry more.
+  fs::path file = root / "ledger/2026-11/SH.rma";
+  std::string text = test::slurp(file);
+  std::size_t first = text.find('\n') + 1;
+  std::string line = text.substr(first, text.find('\n', first) + 1 - first);
+  text.insert(first, line);
+  test::spit(file, text);
+  check_batch(read_ledger(root), index, ids, true);
+  check_batch(read_ledger(root), index, ids, false);
 }
 
 TEST_CASE("many appends: past 64 KiB the segment is rewritten") {

@@ -178,6 +178,7 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
   report.bad = std::move(row_errors);
   std::vector<Policy> to_freeze;
   report.applied.reserve(rows.size());
+  journal.expect(rows.size());
   // A window of rows at a time: what its rows will ask of the ledger is fetched at once,
   // and let go of before the next window (what the rows staged stays). The next window's
   // is fetched on another thread while this one's rows are checked and staged, one after

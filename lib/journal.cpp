@@ -83,9 +83,17 @@ void Journal::index(const StoredEvent& e) {
     if (const std::string* ext = e.event.find("ext")) ix.exts.emplace(*ext, &e);
 }
 
+void Journal::expect(std::size_t events) {
+  expected_ = staged_.size() + events;
+  staged_.reserve(expected_);
+  staged_by_case_.reserve(expected_);
+  if (indexes_) indexes_->keys.reserve(indexes_->keys.size() + events);
+}
+
 Journal::Indexes& Journal::indexes() {
   if (!indexes_) {
     indexes_.emplace();
+    indexes_->keys.reserve(expected_);
     if (ledger_)
       for (const auto& e : ledger_->events) index(e);
     for (const auto& a : staged_) index(a->stored);

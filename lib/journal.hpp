@@ -77,6 +77,9 @@ class Journal {
   // the journal, so a batch's results do not hold a second copy of every event.
   std::shared_ptr<const Appended> stage(Draft draft);
   std::size_t staged() const { return staged_.size() - written_; }  // since the last commit
+  // Makes room for about `events` more staged events (a batch's rows) at once, instead of
+  // growing and rehashing the journal's tables as they come.
+  void expect(std::size_t events);
 
   // Lookups over the ledger and the staged events, indexed on first use and kept current as
   // events are staged, so a batch of many rows stays linear.
@@ -149,6 +152,7 @@ class Journal {
 
   std::pair<Instant, std::string> file_of_;  // the ledger file of the last event staged, by its time
   std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events
+  std::size_t expected_ = 0;        // staged events expected in all (expect())
   Indexes& indexes();
   void index(const StoredEvent& e);
   // The ledger's event carrying `value` (through the index, or the whole-ledger map),

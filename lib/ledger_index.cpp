@@ -394,7 +394,7 @@ constexpr std::size_t kWholeFileHits = 128;
 
 // Values asked at once from which a lookup goes through the directory. Walking a segment
 // beside the sorted values costs a step per value in every segment, so it suits a few
-// values; the directory costs one pass over every entry to build (about 30 ms at 250,000
+// values; the directory costs one pass over every entry to build (about 40 ms at 250,000
 // cases) and then a bucket per value, which a batch of windows of thousands of rows
 // repays many times over.
 constexpr std::size_t kDirectoryFrom = 4096;
@@ -575,7 +575,7 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
     if (retried) throw Error(ErrorKind::system, s.rel, "changed while it was being read", "retry the command");
     struct stat st {};
     std::vector<LedgerIssue> problems;
-    drop_directory();  // it points into the segment's old entries
+    drop_directory();  // it numbers the segment's old entries
     if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, problems) != Outcome::rebuilt)
       throw Error(ErrorKind::bad_data, s.rel, problems.empty() ? std::string("cannot be read") : problems.front().message,
                   "`rma check` lists every problem");
@@ -662,7 +662,7 @@ std::vector<std::string> LedgerIndex::case_ids() const {
     if (sha256(s.ids) != s.header.ids_sha) {
       struct stat st {};
       std::vector<LedgerIssue> ignored;
-      drop_directory();  // it points into the segment's old entries
+      drop_directory();  // it numbers the segment's old entries
       if (::fstat(s.fd, &st) != 0 || rebuild(s, root_, st, ignored) != Outcome::rebuilt) continue;
     }
     for (std::size_t pos = 0; pos < s.ids.size();) {

@@ -256,20 +256,8 @@ CheckReport check_files(const boost::filesystem::path& root, const ProgressFn& p
         auto fi = static_cast<std::uint32_t>(i);
         FileEvents& f = read[i];
         f.slices.resize(threads);
-        std::string problem;
-        if (!read_regular_file(root / files[i], f.data, problem)) {
-          f.issues.push_back(unreadable_issue(files[i], problem));
-          return;
-        }
-        std::size_t lines = static_cast<std::size_t>(std::count(f.data.begin(), f.data.end(), '\n'));
-        for (auto& s : f.slices) s.reserve(lines / threads + lines / 8 + 1);
         Event& e = scratch[thread];
-        each_line(f.data, files[i], f.issues, [&](std::string_view line, std::uint32_t line_no) {
-          std::size_t body_length = 0;
-          if (auto err = parse_line_into(line, e, body_length)) {
-            f.issues.push_back(format_issue(files[i], line_no, line, *err));
-            return;
-          }
+        scan_file(root, files[i], f.data, f.issues, e, [&](std::size_t body_length, std::string_view line, std::uint32_t line_no) {
           std::string_view discard;
           if (e.action == "resolve") discard = f.discards.emplace_back(e.get("discard"));
           std::string_view case_id = token(line, 1);

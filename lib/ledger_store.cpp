@@ -196,7 +196,7 @@ void each_line(std::string_view text, const std::string& rel, std::vector<Ledger
 }
 
 void scan_file(const fs::path& root, const std::string& rel, std::string& data, std::vector<LedgerIssue>& issues,
-               const std::function<void(ParsedLine&&, std::string_view, std::uint32_t)>& on_event) {
+               Event& event, const std::function<void(std::size_t, std::string_view, std::uint32_t)>& on_event) {
   std::string problem;
   auto read = read_regular_file(root / rel, problem);
   if (!read) {
@@ -205,12 +205,12 @@ void scan_file(const fs::path& root, const std::string& rel, std::string& data, 
   }
   data = std::move(*read);
   each_line(data, rel, issues, [&](std::string_view line, std::uint32_t line_no) {
-    auto parsed = parse_line(line);
-    if (auto* err = std::get_if<LineError>(&parsed)) {
+    std::size_t body_length = 0;
+    if (auto err = parse_line_into(line, event, body_length)) {
       issues.push_back(format_issue(rel, line_no, line, *err));
       return;
     }
-    on_event(std::move(std::get<ParsedLine>(parsed)), line, line_no);
+    on_event(body_length, line, line_no);
   });
 }
 
@@ -256,8 +256,9 @@ struct FileParse {
 FileParse parse_file(const fs::path& root, const std::string& rel, std::uint32_t fi) {
   FileParse out;
   std::string data;
-  scan_file(root, rel, data, out.issues, [&](ParsedLine&& parsed, std::string_view line, std::uint32_t line_no) {
-    out.events.push_back(stored_event(std::move(parsed), line, fi, line_no));
+  Event parsed;
+  scan_file(root, rel, data, out.issues, parsed, [&](std::size_t body_length, std::string_view line, std::uint32_t line_no) {
+    out.events.push_back(stored_event({std::move(parsed), body_length}, line, fi, line_no));
   });
   return out;
 }

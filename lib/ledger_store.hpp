@@ -97,11 +97,14 @@ void each_line(std::string_view text, const std::string& rel, std::vector<Ledger
                const std::function<void(std::string_view line, std::uint32_t line_no)>& on_line,
                std::uint32_t first_line = 1);
 
-// Reads one ledger file into `data` and calls `on_event` with each line that parses (the
-// line, a view into `data`, and its 1-based number). Problems become issues: a file that
-// cannot be read or is not a ledger, format errors, a torn last line (skipped).
+// Reads one ledger file into `data`, parses each line into `event` (which keeps its
+// strings' storage from line to line; take the event to keep it) and calls `on_event` with
+// each line that parses: its body length (the hashed part), the line (a view into `data`)
+// and its 1-based number. Problems become issues: a file that cannot be read or is not a
+// ledger, format errors, a torn last line (skipped).
 void scan_file(const fs::path& root, const std::string& rel, std::string& data, std::vector<LedgerIssue>& issues,
-               const std::function<void(ParsedLine&&, std::string_view line, std::uint32_t line_no)>& on_event);
+               Event& event,
+               const std::function<void(std::size_t body_length, std::string_view line, std::uint32_t line_no)>& on_event);
 
 // The order of records by (case id, seq), records of one case and seq keeping the order
 // they came in, for `keys` holding each record's case id and seq.

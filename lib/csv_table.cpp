@@ -28,8 +28,10 @@ void on_field(void* data, std::size_t size, void* ctx) {
 
 void on_record(int, void* ctx) {
   auto* c = static_cast<Collector*>(ctx);
+  std::size_t width = c->current.fields.size();
   if (c->in_record) c->records.push_back(std::move(c->current));
   c->current = CsvRecord{};
+  c->current.fields.reserve(width);  // the next record most likely has as many fields
   c->in_record = false;
 }
 
@@ -59,7 +61,7 @@ std::vector<CsvRecord> parse_csv(std::string_view text, const std::string& displ
                 "cannot be read as CSV: a quoted field is not closed", "close the quote, or double the quotes inside it");
   }
   csv_free(&parser);
-  return c.records;
+  return std::move(c.records);  // a member: returned by copy unless moved
 }
 
 }  // namespace rma

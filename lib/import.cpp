@@ -36,9 +36,9 @@ Error unknown_column(const std::string& display_path, int line, const std::strin
                           : "columns are action, case, key and the long option names of the commands");
 }
 
-void put(ActionRequest& r, const std::string& column, const std::string& value) {
-  if (column == "action") r.action = value;
-  else if (column == "case") r.case_ref = value;
+void put(ActionRequest& r, const std::string& column, std::string value) {
+  if (column == "action") r.action = std::move(value);
+  else if (column == "case") r.case_ref = std::move(value);
   else if (kRepeatable.contains(column)) {
     std::size_t pos = 0;
     while (pos <= value.size()) {
@@ -48,7 +48,7 @@ void put(ActionRequest& r, const std::string& column, const std::string& value) 
       pos = semi + 1;
     }
   } else {
-    r.set(column, value);
+    r.set(column, std::move(value));
   }
 }
 
@@ -75,12 +75,12 @@ std::vector<ImportRow> read_csv_rows(const std::string& text, const std::string&
       [&](std::size_t r) {
         ImportRow& row = rows[r];
         row.line = records[r + 1].line;
-        const auto& fields = records[r + 1].fields;
+        auto& fields = records[r + 1].fields;  // each row's own: its values are moved out
         for (std::size_t c = 0; c < fields.size() && c < header.size(); ++c) {
-          std::string value = fields[c];
+          std::string& value = fields[c];
           if (!value.empty() && value.back() == '\r') value.pop_back();
           if (value.empty()) continue;
-          put(row.request, header[c], value);
+          put(row.request, header[c], std::move(value));
         }
         if (fields.size() > header.size())
           row.request.set("_extra_fields", std::to_string(fields.size() - header.size()));

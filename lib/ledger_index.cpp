@@ -345,16 +345,17 @@ Outcome bring_up_to_date(Segment& s, const fs::path& root, std::vector<LedgerIss
   return Outcome::extended;
 }
 
-// The event on the line an entry points at, when that is still a whole line of the file.
-// `bytes` is the file's covered part when it was read whole, else empty: then the line
-// (and the byte before and after it) is read on its own.
-std::optional<StoredEvent> read_entry(const Segment& s, const Entry& e, std::string_view bytes) {
-  std::string buf;
+// Parses the line an entry points at into `out`, when that is still a whole line of the
+// file (else false). `bytes` is the file's covered part when it was read whole, else empty:
+// then the line (and the byte before and after it) is read on its own.
+bool read_entry(const Segment& s, const Entry& e, std::string_view bytes, StoredEvent& out) {
+  thread_local std::string buf;  // a line read by itself; kept, as a batch reads many
   std::string_view around;  // the byte before the line (or an LF at the start), the line, its LF
   if (!bytes.empty()) {
-    if (e.offset + e.length >= bytes.size()) return std::nullopt;
+    if (e.offset + e.length >= bytes.size()) return false;
     if (e.offset == 0) {
-      buf = "\n" + std::string(bytes.substr(0, e.length + 1));
+      buf.assign(e.length + 2, '\n');  // (not "\n" + the line: g++ 12 warns of overlap, wrongly)
+      bytes.copy(buf.data() + 1, e.length + 1);
       around = buf;
     } else {
       around = bytes.substr(e.offset - 1, e.length + 2);
@@ -364,15 +365,15 @@ std::optional<StoredEvent> read_entry(const Segment& s, const Entry& e, std::str
     bool at_start = e.offset == 0;
     if (at_start) buf[0] = '\n';
     if (!pread_all(s.fd, buf.data() + (at_start ? 1 : 0), buf.size() - (at_start ? 1 : 0), e.offset - (at_start ? 0 : 1)))
-      return std::nullopt;
+      return false;
     around = buf;
   }
-  if (around.front() != '\n' || around.back() != '\n') return std::nullopt;
+  if (around.front() != '\n' || around.back() != '\n') return false;
   std::string_view line = around.substr(1, e.length);
-  auto parsed = parse_line(line);
-  auto* ok = std::get_if<ParsedLine>(&parsed);
-  if (!ok) return std::nullopt;
-  return stored_event(std::move(*ok), line, s.file, e.line);
+  std::size_t body_length = 0;
+  if (parse_line_into(line, out.event, body_length)) return false;
+  complete_stored_event(out, line, body_length, s.file, e.line);
+  return true;
 }
 
 // The first entry in (e, end) whose hash is not below h, given that e's is: in steps of
@@ -516,11 +517,8 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
   // for many values, each value's bucket of the directory is read.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> wanted;
   wanted.reserve(values.size());
-  std::unordered_multimap<std::string_view, std::uint32_t> by_value;  // for appended events
-  for (std::size_t i = 0; i < values.size(); ++i) {
+  for (std::size_t i = 0; i < values.size(); ++i)
     wanted.emplace_back(hash_of(kind, values[i]), static_cast<std::uint32_t>(i));
-    by_value.emplace(values[i], static_cast<std::uint32_t>(i));
-  }
   std::sort(wanted.begin(), wanted.end());
 
   std::size_t n = segments_.size();
@@ -528,6 +526,10 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
   std::vector<char> moved(n, 0);  // a line is no longer where the segment points
   if (threads == 0) threads = values.size() >= 64 ? worker_count() : 1;  // a thread costs more than a few lookups
   std::shared_lock reading(guard_);
+  // For events appended since a segment was written, which its entries do not cover.
+  std::unordered_multimap<std::string_view, std::uint32_t> by_value;
+  if (std::any_of(segments_.begin(), segments_.end(), [](const auto& s) { return s->usable && !s->appended.empty(); }))
+    for (std::size_t i = 0; i < values.size(); ++i) by_value.emplace(values[i], static_cast<std::uint32_t>(i));
   // The entries that carry what was asked, per segment, with the request they answer.
   std::vector<std::vector<std::pair<const Entry*, std::uint32_t>>> hits(n);
   bool direct = wanted.size() >= kDirectoryFrom;
@@ -576,12 +578,14 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
     }
     found[si].reserve(hits_here.size());
     for (const auto& [entry, request] : hits_here) {
-      auto event = read_entry(s, *entry, bytes);
-      if (!event) {
+      // Parsed where it is kept; taken back when it is not what was asked (another value
+      // with the same hash).
+      StoredEvent& event = found[si].emplace_back(request, StoredEvent{}).second;
+      if (!read_entry(s, *entry, bytes, event)) {
         moved[si] = 1;
         return;
       }
-      if (matches(kind, event->event, values[request])) found[si].emplace_back(request, std::move(*event));
+      if (!matches(kind, event.event, values[request])) found[si].pop_back();
     }
     for (const auto& a : s.appended)
       if (auto v = value_of(kind, a.event)) {
@@ -618,7 +622,8 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
   for (auto& per_segment : found)
     for (auto& [request, event] : per_segment) out[request].push_back(std::move(event));
   for (auto& events : out) {
-    std::sort(events.begin(), events.end(), ledger_order);
+    // Usually in order already: segments are in file order, a segment's lines in line order.
+    if (!std::is_sorted(events.begin(), events.end(), ledger_order)) std::sort(events.begin(), events.end(), ledger_order);
     if (!all && events.size() > 1) events.resize(1);
   }
   return out;

@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/filesystem.hpp>
 #include <cerrno>
 #include <cstring>
@@ -448,18 +450,19 @@ AppendResult append_lines(const fs::path& root, const std::string& rel_file, std
   if (!fd.ok()) throw io_error("cannot open " + rel_file + " for appending", errno);
   if (::fstat(fd.get(), &st) != 0) throw io_error("cannot stat " + rel_file, errno);
   off_t old_size = st.st_size;
-  std::string bytes;
-  if (old_size == 0) {
-    bytes.reserve(kLedgerHeader.size() + 1 + lines.size());
-    bytes += kLedgerHeader;
-    bytes += '\n';
-  }
-  bytes += lines;
+  // A new file's header and the lines in one write, without copying the lines (a batch's
+  // can be tens of megabytes).
+  static const std::string header = std::string(kLedgerHeader) + "\n";
+  std::array<iovec, 2> parts{iovec{const_cast<char*>(header.data()), header.size()},
+                             iovec{const_cast<char*>(lines.data()), lines.size()}};
+  std::span<iovec> to_write = old_size == 0 ? std::span(parts) : std::span(parts).subspan(1);
+  std::size_t size = 0;
+  for (const auto& part : to_write) size += part.iov_len;
   ssize_t n;
   do {
-    n = ::write(fd.get(), bytes.data(), bytes.size());
+    n = ::writev(fd.get(), to_write.data(), static_cast<int>(to_write.size()));
   } while (n < 0 && errno == EINTR);
-  if (n != static_cast<ssize_t>(bytes.size())) {
+  if (n != static_cast<ssize_t>(size)) {
     int err = n < 0 ? errno : ENOSPC;
     // Take back whatever part of our own, unacknowledged bytes did land.
     if (::ftruncate(fd.get(), old_size) == 0) ::fsync(fd.get());

@@ -287,15 +287,23 @@ AppendOutcome Journal::commit(bool dry_run) {
     std::size_t size = 0;
     std::string lines;
   };
-  std::vector<FileLines> bytes;                   // in the order first staged
-  std::map<std::string_view, std::size_t> slot;  // file -> index in bytes
-  for (const auto& a : outcome.events) {
-    auto [it, added] = slot.try_emplace(a->file, bytes.size());
-    if (added) bytes.push_back(FileLines{a->file, 0, std::string()});
-    bytes[it->second].size += a->line_size();
+  std::vector<FileLines> bytes;                     // in the order first staged
+  std::map<std::string_view, std::uint32_t> files;  // file -> index in bytes
+  std::vector<std::uint32_t> slot(outcome.events.size());  // each event's
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
+    const std::string& file = outcome.events[i]->file;
+    // Events in a row mostly go to one file: the one before's is compared first.
+    if (i > 0 && file == bytes[slot[i - 1]].file) {
+      slot[i] = slot[i - 1];
+    } else {
+      auto [it, added] = files.try_emplace(file, static_cast<std::uint32_t>(bytes.size()));
+      if (added) bytes.push_back(FileLines{file, 0, std::string()});
+      slot[i] = it->second;
+    }
+    bytes[slot[i]].size += outcome.events[i]->line_size();
   }
   for (auto& f : bytes) f.lines.reserve(f.size);
-  for (const auto& a : outcome.events) a->append_line_to(bytes[slot.find(a->file)->second].lines);
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) outcome.events[i]->append_line_to(bytes[slot[i]].lines);
   for (const auto& f : bytes) {
     AppendResult r = append_lines(root_, std::string(f.file), f.lines);
     outcome.warnings.insert(outcome.warnings.end(), r.warnings.begin(), r.warnings.end());

@@ -104,7 +104,7 @@ class Journal {
     std::unordered_map<std::string, const StoredEvent*> keys, refunds, exts;
   };
   struct Fetched {
-    std::map<std::string, std::vector<StoredEvent>, std::less<>> cases;  // events per case
+    std::unordered_map<std::string, std::vector<StoredEvent>> cases;  // events per case
     Indexes answers;                 // null: not in the ledger
     std::deque<StoredEvent> events;  // what `answers` point at
   };

@@ -84,6 +84,7 @@ void Journal::index(const StoredEvent& e) {
 }
 
 void Journal::expect(std::size_t events) {
+  if (index_) index_->expect_lookups(events);  // each row asks about a case, a key, or both
   expected_ = staged_.size() + events;
   staged_.reserve(expected_);
   staged_by_case_.reserve(expected_);

@@ -78,7 +78,8 @@ class Journal {
   std::shared_ptr<const Appended> stage(Draft draft);
   std::size_t staged() const { return staged_.size() - written_; }  // since the last commit
   // Makes room for about `events` more staged events (a batch's rows) at once, instead of
-  // growing and rehashing the journal's tables as they come.
+  // growing and rehashing the journal's tables as they come; the index readies itself for
+  // as many lookups.
   void expect(std::size_t events);
 
   // Lookups over the ledger and the staged events, indexed on first use and kept current as

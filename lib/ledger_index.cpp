@@ -393,11 +393,11 @@ const Entry* gallop_to(const Entry* e, const Entry* end, std::uint64_t h) {
 // Hits in a segment beyond which reading its file whole is cheaper than a read per line.
 constexpr std::size_t kWholeFileHits = 128;
 
-// Values asked at once from which a lookup goes through the directory. Walking a segment
-// beside the sorted values costs a step per value in every segment, so it suits a few
-// values; the directory costs two passes over every entry to build (at 250,000 cases,
-// 1.7 million entries: 45 ms on one core, 25 ms on two) and then a bucket per value,
-// which a batch of windows of thousands of rows repays many times over.
+// Values asked at once (or by a batch in all: expect_lookups) from which lookups go through
+// the directory. Walking a segment beside the sorted values costs a step per value in
+// every segment, so it suits a few values; the directory costs two passes over every entry
+// to build (at 250,000 cases, 1.7 million entries: 45 ms on one core, 25 ms on two) and
+// then a bucket per value, which a batch of thousands of rows repays many times over.
 constexpr std::size_t kDirectoryFrom = 4096;
 
 bool ledger_order(const StoredEvent& a, const StoredEvent& b) {
@@ -506,6 +506,15 @@ std::shared_ptr<const LedgerIndex::Directory> LedgerIndex::directory() const {
   return directory_;
 }
 
+void LedgerIndex::expect_lookups(std::size_t values) const {
+  if (values >= kDirectoryFrom) directory_wanted_ = true;
+}
+
+bool LedgerIndex::has_directory() const {
+  std::lock_guard lock(directory_mutex_);
+  return directory_ != nullptr;
+}
+
 void LedgerIndex::drop_directory() const {
   std::lock_guard lock(directory_mutex_);
   directory_.reset();
@@ -532,7 +541,7 @@ std::vector<std::vector<StoredEvent>> LedgerIndex::lookup(Kind kind, const std::
     for (std::size_t i = 0; i < values.size(); ++i) by_value.emplace(values[i], static_cast<std::uint32_t>(i));
   // The entries that carry what was asked, per segment, with the request they answer.
   std::vector<std::vector<std::pair<const Entry*, std::uint32_t>>> hits(n);
-  bool direct = wanted.size() >= kDirectoryFrom;
+  bool direct = wanted.size() >= kDirectoryFrom || directory_wanted_;
   if (direct) {
     auto d = directory();
     for (const auto& [h, request] : wanted) {

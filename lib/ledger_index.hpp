@@ -21,6 +21,7 @@
 #include <boost/filesystem/path.hpp>
 
 #include <cstdint>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,6 +60,11 @@ class LedgerIndex {
   enum class Of { case_events, key, refund_ref, ext };
   std::vector<std::vector<StoredEvent>> lookup_many(Of of, const std::vector<std::string_view>& values,
                                                     unsigned threads = 0) const;
+  // A batch about to ask `values` values in all, however it splits them: from a few
+  // thousand on, every lookup goes through a directory of the entries (built on the first),
+  // instead of walking every segment beside each call's values.
+  void expect_lookups(std::size_t values) const;
+  bool has_directory() const;  // built, and not dropped since
 
   // The highest counter of the case ids that start with `stem` ("RMA-261123-SH-"); 0 if none.
   std::uint32_t highest_counter(std::string_view stem) const;
@@ -94,6 +100,7 @@ class LedgerIndex {
   mutable std::shared_mutex guard_;  // shared: reading segments; exclusive: rebuilding one
   mutable std::mutex directory_mutex_;  // building the directory (under a shared guard_)
   mutable std::shared_ptr<const Directory> directory_;
+  mutable std::atomic<bool> directory_wanted_{false};  // by expect_lookups, for every lookup
 };
 
 // Whether the index may be used: false when $RMA_INDEX is "off".

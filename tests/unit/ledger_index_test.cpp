@@ -302,6 +302,43 @@ TEST_CASE("a file changed under an open index: the batch that finds it rebuilds 
   check_batch(read_ledger(root), index, ids, false);
 }
 
+TEST_CASE("an index told of a large batch answers every lookup through its directory, as the files do") {
+  TempDir dir;
+  auto root = test::make_workspace(dir);
+  auto ids = fill(root);
+  index_from_scratch(root);
+  {
+    LedgerIndex index(root);
+    index.case_events(ids.front());
+    CHECK_FALSE(index.has_directory());  // a few values walk the segments
+  }
+  LedgerIndex index(root);
+  index.expect_lookups(2000);
+  CHECK_FALSE(index.has_directory());  // too few to pay for it
+  index.expect_lookups(100000);
+  index.case_events(ids.front());
+  CHECK(index.has_directory());
+  check_same_answers(root, index, ids);
+  // A segment rebuilt under it drops the directory; the next lookup, of one value, builds
+  // it again over the rebuilt segment.
+  fs::path file = root / "ledger/2026-11/SH.rma";
+  std::string text = test::slurp(file);
+  std::size_t first = text.find('\n') + 1;
+  text.insert(first, text.substr(first, text.find('\n', first) + 1 - first));
+  test::spit(file, text);
+  Ledger ledger = read_ledger(root);
+  for (const auto& id : ids) {
+    auto want = ledger.case_events(id);
+    auto got = index.case_events(id);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CHECK(got[i].event == want[i]->event);
+      CHECK(got[i].line == want[i]->line);
+    }
+  }
+  CHECK(index.has_directory());
+}
+
 TEST_CASE("many appends: past 64 KiB the segment is rewritten") {
   TempDir dir;
   auto root = test::make_workspace(dir);

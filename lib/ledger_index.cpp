@@ -468,7 +468,7 @@ std::shared_ptr<const LedgerIndex::Directory> LedgerIndex::directory() const {
   // Each thread fills a range of buckets, that is a range of hashes: a segment's entries
   // are sorted by hash, so its part of each range is found by a binary search, and the
   // buckets are counted and filled from it without touching the other threads' buckets.
-  unsigned threads = worker_count();  // (only a lookup of thousands of values builds it)
+  unsigned threads = worker_count();  // (only a batch of thousands of values builds it)
   on_threads(threads, [&](unsigned t) {
     std::size_t lo = buckets * t / threads, hi = buckets * (t + 1) / threads;
     std::vector<std::pair<const Entry*, const Entry*>> parts(segments_.size());

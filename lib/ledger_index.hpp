@@ -20,8 +20,8 @@
 
 #include <boost/filesystem/path.hpp>
 
-#include <cstdint>
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>

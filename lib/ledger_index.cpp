@@ -376,6 +376,12 @@ bool read_entry(const Segment& s, const Entry& e, std::string_view bytes, Stored
   return true;
 }
 
+// The first entry in [from, end) whose hash is not below h (a segment's entries are sorted
+// by hash).
+const Entry* first_from(const Entry* from, const Entry* end, std::uint64_t h) {
+  return std::lower_bound(from, end, h, [](const Entry& e, std::uint64_t x) { return e.hash < x; });
+}
+
 // The first entry in (e, end) whose hash is not below h, given that e's is: in steps of
 // 1, 2, 4, ... then a binary search in the last step. A batch asks for thousands of hashes,
 // so the next one is usually a few entries on, not half a segment away.
@@ -384,7 +390,7 @@ const Entry* gallop_to(const Entry* e, const Entry* end, std::uint64_t h) {
   for (std::size_t step = 1; lo != end; step *= 2) {
     const Entry* last = lo + std::min<std::size_t>(step, static_cast<std::size_t>(end - lo)) - 1;
     if (last->hash >= h)
-      return std::lower_bound(lo, last + 1, h, [](const Entry& x, std::uint64_t v) { return x.hash < v; });
+      return first_from(lo, last + 1, h);
     lo = last + 1;
   }
   return end;
@@ -479,8 +485,7 @@ std::shared_ptr<const LedgerIndex::Directory> LedgerIndex::directory() const {
       const Entry* end = s.entries + s.count;
       auto first_at = [&](std::size_t bucket) {
         if (bucket == buckets) return end;
-        std::uint64_t h = std::uint64_t{bucket} << d->shift;
-        return std::lower_bound(s.entries, end, h, [](const Entry& e, std::uint64_t x) { return e.hash < x; });
+        return first_from(s.entries, end, std::uint64_t{bucket} << d->shift);
       };
       parts[si] = {first_at(lo), first_at(hi)};
       base += static_cast<std::size_t>(parts[si].first - s.entries);
@@ -684,7 +689,7 @@ std::uint32_t LedgerIndex::highest_counter(std::string_view stem) const {
     const Segment& s = *sp;
     if (!s.usable) continue;
     // A hash that two stems share can only make the counter skip numbers, never repeat one.
-    auto lo = std::lower_bound(s.entries, s.entries + s.count, h, [](const Entry& e, std::uint64_t x) { return e.hash < x; });
+    const Entry* lo = first_from(s.entries, s.entries + s.count, h);
     for (auto it = lo; it != s.entries + s.count && it->hash == h; ++it)
       if (it->kind == static_cast<std::uint32_t>(Kind::stem)) highest = std::max(highest, it->counter);
     for (const auto& e : s.appended) consider(e.event.case_id);

@@ -72,6 +72,31 @@ void check_batch(const Ledger& ledger, const LedgerIndex& index, const std::vect
   }
 }
 
+// Each case's events as the index gives them one case at a time, as reading every file does.
+void check_case_events(const Ledger& ledger, const LedgerIndex& index, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    auto want = ledger.case_events(id);
+    auto got = index.case_events(id);
+    REQUIRE(got.size() == want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CHECK(got[i].event == want[i]->event);
+      CHECK(got[i].body == want[i]->body);
+      CHECK(got[i].file == want[i]->file);
+      CHECK(got[i].line == want[i]->line);
+      CHECK(got[i].when == want[i]->when);
+    }
+  }
+}
+
+// A copy of the first event line of a file put before it (by hand, behind the lock's
+// back): every line after it moves, and a rebuilt segment has one entry more.
+void copy_first_event_line(const fs::path& file) {
+  std::string text = test::slurp(file);
+  std::size_t first = text.find('\n') + 1;
+  text.insert(first, text.substr(first, text.find('\n', first) + 1 - first));
+  test::spit(file, text);
+}
+
 // The index answers exactly what reading every file answers.
 void check_same_answers(const fs::path& root, const LedgerIndex& index, const std::vector<std::string>& ids,
                         bool directory_first = true) {
@@ -99,18 +124,7 @@ void check_same_answers(const fs::path& root, const LedgerIndex& index, const st
   }
   CHECK(index.files() == ledger.files);
   CHECK(index.case_ids() == ledger.case_ids());
-  for (const auto& id : ids) {
-    auto want = ledger.case_events(id);
-    auto got = index.case_events(id);
-    REQUIRE(got.size() == want.size());
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      CHECK(got[i].event == want[i]->event);
-      CHECK(got[i].body == want[i]->body);
-      CHECK(got[i].file == want[i]->file);
-      CHECK(got[i].line == want[i]->line);
-      CHECK(got[i].when == want[i]->when);
-    }
-  }
+  check_case_events(ledger, index, ids);
   for (const auto& e : ledger.events) {
     if (auto key = e.event.find("key")) {
       auto hit = index.find_key(*key);
@@ -290,14 +304,7 @@ TEST_CASE("a file changed under an open index: the batch that finds it rebuilds 
   index_from_scratch(root);
   LedgerIndex index(root);
   check_batch(read_ledger(root), index, ids, true);  // builds the directory over every segment
-  // A copy of the first event line put before it (by hand, behind the lock's back): every
-  // line after it moves, and the rebuilt segment has one entry more.
-  fs::path file = root / "ledger/2026-11/SH.rma";
-  std::string text = test::slurp(file);
-  std::size_t first = text.find('\n') + 1;
-  std::string line = text.substr(first, text.find('\n', first) + 1 - first);
-  text.insert(first, line);
-  test::spit(file, text);
+  copy_first_event_line(root / "ledger/2026-11/SH.rma");
   check_batch(read_ledger(root), index, ids, true);
   check_batch(read_ledger(root), index, ids, false);
 }
@@ -317,21 +324,8 @@ TEST_CASE("an index told of a large batch answers every lookup through its direc
   check_same_answers(root, index, ids);
   // A segment rebuilt under it drops the directory; the next lookup, of one value, builds
   // it again over the rebuilt segment.
-  fs::path file = root / "ledger/2026-11/SH.rma";
-  std::string text = test::slurp(file);
-  std::size_t first = text.find('\n') + 1;
-  text.insert(first, text.substr(first, text.find('\n', first) + 1 - first));
-  test::spit(file, text);
-  Ledger ledger = read_ledger(root);
-  for (const auto& id : ids) {
-    auto want = ledger.case_events(id);
-    auto got = index.case_events(id);
-    REQUIRE(got.size() == want.size());
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      CHECK(got[i].event == want[i]->event);
-      CHECK(got[i].line == want[i]->line);
-    }
-  }
+  copy_first_event_line(root / "ledger/2026-11/SH.rma");
+  check_case_events(read_ledger(root), index, ids);
   CHECK(index.has_directory());
 }
 

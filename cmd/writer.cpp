@@ -57,7 +57,7 @@ void run_writer(Context& ctx, const ActionRequest& request, bool dry_run) {
   for (const auto& w : outcome.warnings) ctx.warn(w);
 
   if (!dry_run && settings.git_commit && !result.already_recorded && result.appended) {
-    std::vector<std::string> files = {result.appended->file};
+    std::vector<std::string> files = {*result.appended->file};
     if (froze) files.push_back("policies/archive/" + result.freeze->ref() + ".toml");  // frozen by this open
     git_commit(root, files, fmt::format("rma: {} {} by {}", request.action, result.case_id, by));
   }
@@ -73,7 +73,7 @@ void run_writer(Context& ctx, const ActionRequest& request, bool dry_run) {
     if (result.appended) {
       j["seq"] = result.appended->event().seq;
       j["hash"] = result.appended->event().hash;
-      j["file"] = result.appended->file;
+      j["file"] = *result.appended->file;
       std::string line = result.appended->line();
       line.pop_back();  // the LF
       j["line"] = std::move(line);

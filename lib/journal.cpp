@@ -247,8 +247,9 @@ std::shared_ptr<const Appended> Journal::stage(Draft d) {
   if (staged->line_size() > kMaxLineBytes)
     throw Error(ErrorKind::usage, "event for " + e.case_id, "would be longer than 64 KiB",
                 "shorten the free text");
-  if (e.recorded != file_of_.first || file_of_.second.empty())  // a batch's events share their time
-    file_of_ = {e.recorded, ledger_file_for(site_, format_date(e.recorded, zone_).substr(0, 7))};  // YYYY-MM, local
+  if (e.recorded != file_of_.first || !file_of_.second)  // a batch's events share their time
+    file_of_ = {e.recorded, std::make_shared<const std::string>(
+                                ledger_file_for(site_, format_date(e.recorded, zone_).substr(0, 7)))};  // YYYY-MM, local
   staged->file = file_of_.second;
   stored.file = 0;
   stored.line = 0;
@@ -259,7 +260,7 @@ std::shared_ptr<const Appended> Journal::stage(Draft d) {
 
 void Journal::see(const Appended& staged) {
   const StoredEvent& stored = staged.stored;
-  auto& of_case = *staged_by_case_.try_emplace(stored.event.case_id).first;
+  auto& of_case = *staged_by_case_.try_emplace(std::string_view(stored.event.case_id)).first;
   of_case.second.push_back(&stored);
   last_staged_ = &of_case;
   last_staged_id_ = stored.event.case_id;
@@ -271,8 +272,8 @@ AppendOutcome Journal::commit(bool dry_run) {
   outcome.events.assign(staged_.begin() + static_cast<std::ptrdiff_t>(written_), staged_.end());
   if (dry_run) {
     // Nothing was written: what was staged since the last commit goes out of view.
+    staged_by_case_.clear();  // before the events its keys point into go
     staged_.resize(written_);
-    staged_by_case_.clear();
     last_staged_ = nullptr;
     last_staged_id_.reset();
     indexes_.reset();
@@ -292,7 +293,7 @@ AppendOutcome Journal::commit(bool dry_run) {
   std::map<std::string_view, std::uint32_t> files;  // file -> index in bytes
   std::vector<std::uint32_t> slot(outcome.events.size());  // each event's
   for (std::size_t i = 0; i < outcome.events.size(); ++i) {
-    const std::string& file = outcome.events[i]->file;
+    const std::string& file = *outcome.events[i]->file;
     // Events in a row mostly go to one file: the one before's is compared first.
     if (i > 0 && file == bytes[slot[i - 1]].file) {
       slot[i] = slot[i - 1];

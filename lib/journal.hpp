@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -35,7 +36,9 @@ struct Draft {
 // the commit and after) and what the command reports, one copy of each event for both.
 struct Appended {
   StoredEvent stored;  // the event with its seq and hash, its body (the line before " h="), its time
-  std::string file;    // workspace-relative
+  // Workspace-relative; shared by the events staged with it, as a batch stages thousands
+  // in one file.
+  std::shared_ptr<const std::string> file;
 
   const Event& event() const { return stored.event; }
   std::string line() const;  // as written, with its LF
@@ -142,8 +145,11 @@ class Journal {
   std::vector<std::shared_ptr<const Appended>> staged_;
   std::size_t written_ = 0;
   void see(const Appended& staged);  // puts a staged event in view of the lookups
-  using StagedOfCase = std::pair<const std::string, std::vector<const StoredEvent*>>;
-  std::unordered_map<std::string, std::vector<const StoredEvent*>> staged_by_case_;
+  // Keyed by the case id of the case's first staged event, which lives as long as staged_
+  // holds it: a batch stages an event on each of many cases, and a copy of each id would
+  // be one more allocation a row.
+  using StagedOfCase = std::pair<const std::string_view, std::vector<const StoredEvent*>>;
+  std::unordered_map<std::string_view, std::vector<const StoredEvent*>> staged_by_case_;
   // The staged events of a case (null: none). A row asks about its case several times in a
   // row: the last answer is kept (the map's entries stay where they are; only a dry run's
   // commit clears the map, and the answer with it).
@@ -151,7 +157,7 @@ class Journal {
   mutable std::optional<std::string> last_staged_id_;  // the case of that answer, if any
   const std::vector<const StoredEvent*>* staged_of(const std::string& case_id) const;
 
-  std::pair<Instant, std::string> file_of_;  // the ledger file of the last event staged, by its time
+  std::pair<Instant, std::shared_ptr<const std::string>> file_of_;  // the ledger file of the last event staged, by its time
   std::optional<Indexes> indexes_;  // over the whole ledger (Reading::whole) or the staged events
   std::size_t expected_ = 0;        // staged events expected in all (expect())
   Indexes& indexes();

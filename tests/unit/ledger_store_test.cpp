@@ -44,7 +44,7 @@ TEST_CASE("appending creates the month file with its header and chains each case
     REQUIRE(out.events.size() == 2);
     CHECK(out.events[0]->event().seq == 1);
     CHECK(out.events[1]->event().seq == 2);
-    CHECK(out.events[0]->file == "ledger/2026-11/SH.rma");
+    CHECK(*out.events[0]->file == "ledger/2026-11/SH.rma");
   }
   std::string text = test::slurp(root / "ledger/2026-11/SH.rma");
   CHECK(text.rfind("# rma ledger v1\n", 0) == 0);
@@ -81,7 +81,7 @@ TEST_CASE("a batch's commit writes each file's lines in the order they were stag
     }
     auto out = j.append(std::move(drafts), false);
     REQUIRE(out.events.size() == 5000);
-    for (const auto& a : out.events) expected[a->file] += a->line();
+    for (const auto& a : out.events) expected[*a->file] += a->line();
   }
   REQUIRE(expected.size() == 2);
   for (const auto& [file, lines] : expected) CHECK(test::slurp(root / file) == "# rma ledger v1\n" + lines);

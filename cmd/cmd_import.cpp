@@ -58,7 +58,8 @@ void setup_import(CLI::App& sub, Context& ctx) {
       nlohmann::json bad = nlohmann::json::array(), cases = nlohmann::json::array();
       for (const auto& b : report.bad)
         bad.push_back({{"file", f->file}, {"line", b.line}, {"message", b.message}, {"hint", b.hint}, {"exit", exit_code(b.kind)}});
-      for (const auto& a : report.applied) cases.push_back({{"case", a.case_id}, {"action", a.action}, {"seq", a.appended ? a.appended->event().seq : 0}});
+      for (const auto& a : report.applied)
+        cases.push_back({{"case", a.case_id()}, {"action", a.appended->event().action}, {"seq", a.appended->event().seq}});
       nlohmann::json out = {{"file", f->file},          {"rows", report.rows},     {"appended", report.committed ? report.applied.size() : 0},
                             {"valid", report.applied.size()}, {"already", report.already.size()}, {"bad", bad},
                             {"committed", report.committed}, {"dry_run", f->dry_run}, {"events", cases}};

@@ -29,7 +29,7 @@ struct WriterFlags {
     auto req = request;
     return sub
         .add_option_function<std::vector<std::string>>(
-            "--" + name, [req, name](const std::vector<std::string>& v) { req->options[name] = v; }, help)
+            "--" + name, [req, name](const std::vector<std::string>& v) { req->set_all(name, v); }, help)
         ->type_name(placeholder)
         ->allow_extra_args(false);
   }

@@ -76,6 +76,8 @@ std::vector<ImportRow> read_csv_rows(const std::string& text, const std::string&
         ImportRow& row = rows[r];
         row.line = records[r + 1].line;
         auto& fields = records[r + 1].fields;  // each row's own: its values are moved out
+        row.request.options.reserve(static_cast<std::size_t>(
+            std::count_if(fields.begin(), fields.end(), [](const std::string& v) { return !v.empty(); })));
         for (std::size_t c = 0; c < fields.size() && c < header.size(); ++c) {
           std::string& value = fields[c];
           if (!value.empty() && value.back() == '\r') value.pop_back();
@@ -190,9 +192,9 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
     Journal::Questions questions;
     for (std::size_t i = from; i < to; ++i) {
       const ActionRequest& r = rows[i].request;
-      if (auto key = r.get("key")) questions.keys.push_back(*key);
-      if (auto ref = r.get("ref"); ref && r.action == "refund") questions.refund_refs.push_back(*ref);
-      if (auto ext = r.get("ext"); ext && r.action == "open") questions.exts.push_back(*ext);
+      if (const std::string* key = r.find("key")) questions.keys.push_back(*key);
+      if (const std::string* ref = r.find("ref"); ref && r.action == "refund") questions.refund_refs.push_back(*ref);
+      if (const std::string* ext = r.find("ext"); ext && r.action == "open") questions.exts.push_back(*ext);
       if (r.case_ref.starts_with("ext:")) questions.exts.push_back(r.case_ref.substr(4));
       else if (!r.case_ref.empty()) questions.cases.push_back(r.case_ref);
     }
@@ -244,7 +246,8 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
           throw Error(ErrorKind::usage, "row", "has no action", "fill the action column: open, review, refund, ...");
         ActionResult r = stage_action(journal, row.request, env);
         if (r.freeze) to_freeze.push_back(*r.freeze);
-        (r.already_recorded ? report.already : report.applied).push_back(std::move(r));
+        if (r.already_recorded) report.already.push_back({i, nullptr, std::move(r.case_id)});
+        else report.applied.push_back({i, std::move(r.appended), {}});
       } catch (const Error& e) {
         report.bad.push_back({row.line, e.kind(), e.subject() + ": " + e.why(), e.hint()});
       }

@@ -35,10 +35,20 @@ struct RowError {
 std::vector<ImportRow> read_import_rows(const std::string& text, const std::string& display_path, const std::string& format,
                                         std::vector<RowError>& row_errors);
 
+// What one row did. A batch keeps one for each row, so it holds no more than the report
+// needs (not the ActionResult's summary and state, which would be half the memory a row
+// costs).
+struct ImportedRow {
+  std::size_t row = 0;  // its index in the rows given to run_import
+  std::shared_ptr<const Appended> appended;  // the event it staged (null: done before)
+  std::string done_on;  // done before: the case it was done on (an appended row's is its event's)
+  const std::string& case_id() const { return appended ? appended->event().case_id : done_on; }
+};
+
 struct ImportReport {
   std::size_t rows = 0;
-  std::vector<ActionResult> applied;   // appended (or, in a dry run, would be)
-  std::vector<ActionResult> already;   // done before: a known key, refund reference or --ext
+  std::vector<ImportedRow> applied;  // appended (or, in a dry run, would be)
+  std::vector<ImportedRow> already;  // done before: a known key, refund reference or --ext
   std::vector<RowError> bad;
   bool committed = false;
 };

@@ -1,6 +1,8 @@
 #include "lifecycle.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <fmt/format.h>
 #include <set>
 
@@ -9,10 +11,54 @@
 
 namespace rma {
 
-std::optional<std::string> ActionRequest::get(const std::string& name) const {
-  auto it = options.find(name);
-  if (it == options.end() || it->second.empty()) return std::nullopt;
-  return it->second.back();
+namespace {
+
+// The entries of option `name` in a request's sorted options.
+struct ByName {
+  bool operator()(const std::pair<std::string, std::string>& o, std::string_view name) const { return o.first < name; }
+  bool operator()(std::string_view name, const std::pair<std::string, std::string>& o) const { return name < o.first; }
+};
+
+template <class Options>
+auto entries_of(Options& options, std::string_view name) {
+  return std::equal_range(options.begin(), options.end(), name, ByName{});
+}
+
+}  // namespace
+
+const std::string* ActionRequest::find(std::string_view name) const {
+  auto [from, to] = entries_of(options, name);
+  return from == to ? nullptr : &std::prev(to)->second;
+}
+
+std::optional<std::string> ActionRequest::get(std::string_view name) const {
+  if (const std::string* v = find(name)) return *v;
+  return std::nullopt;
+}
+
+std::vector<std::string> ActionRequest::all(std::string_view name) const {
+  std::vector<std::string> out;
+  for (auto [it, to] = entries_of(options, name); it != to; ++it) out.push_back(it->second);
+  return out;
+}
+
+void ActionRequest::set(const std::string& name, std::string value) {
+  auto [from, to] = entries_of(options, name);
+  if (to - from == 1) {
+    from->second = std::move(value);
+  } else {
+    options.emplace(options.erase(from, to), name, std::move(value));
+  }
+}
+
+void ActionRequest::add(const std::string& name, std::string value) {
+  options.emplace(entries_of(options, name).second, name, std::move(value));
+}
+
+void ActionRequest::set_all(const std::string& name, const std::vector<std::string>& values) {
+  auto [from, to] = entries_of(options, name);
+  auto at = options.erase(from, to);
+  for (const auto& v : values) at = std::next(options.emplace(at, name, v));
 }
 
 const std::vector<std::string>& writer_actions() {
@@ -373,13 +419,12 @@ ActionResult do_open(Context& cx) {
   auto override_why = o.text("override");
   auto ext = o.code("ext");
   std::string evidence;
-  if (cx.request.has("evidence"))
-    for (const auto& ev : cx.request.options.at("evidence")) {
-      check_code("evidence", ev);
-      if (ev.find(',') != std::string::npos)
-        throw bad_value("evidence", ev, "holds a comma", "give each reference as its own --evidence");
-      evidence += (evidence.empty() ? "" : ",") + ev;
-    }
+  for (const auto& ev : cx.request.all("evidence")) {
+    check_code("evidence", ev);
+    if (ev.find(',') != std::string::npos)
+      throw bad_value("evidence", ev, "holds a comma", "give each reference as its own --evidence");
+    evidence += (evidence.empty() ? "" : ",") + ev;
+  }
   auto note = o.text("note");
 
   // An open with a known --ext is a retry: the same request is a no-op, another is refused.
@@ -648,7 +693,7 @@ ActionResult do_refund(Context& cx, const Case& c, const Policy& policy) {
   Money deducted = Money::from_minor(0, amount->digits());
   if (cx.request.has("deduct")) {
     std::set<std::string> kinds;
-    for (const auto& d : cx.request.options.at("deduct")) {
+    for (const auto& d : cx.request.all("deduct")) {
       auto eq = d.find('=');
       std::string kind = eq == std::string::npos ? "" : d.substr(0, eq);
       bool ok_kind = !kind.empty() && is_valid_key(kind) && kind.size() <= 32;
@@ -743,11 +788,11 @@ ActionResult do_correct(Context& cx, const Case& c) {
   if (target->event.action == "correct" || target->event.action == "resolve")
     throw Error(ErrorKind::usage, fmt::format("--seq {}", *seq), fmt::format("is a {} event, which cannot be corrected", target->event.action),
                 "correct the event it was about instead");
-  if (!cx.request.has("set") || cx.request.options.at("set").empty())
+  if (!cx.request.has("set"))
     throw Error(ErrorKind::usage, "correct", "--set KEY=VALUE is required", "such as --set sku=SOFA-02");
   std::vector<Field> f = {{"of", std::to_string(*seq)}};
   std::set<std::string> keys;
-  for (const auto& kv : cx.request.options.at("set")) {
+  for (const auto& kv : cx.request.all("set")) {
     auto eq = kv.find('=');
     std::string key = eq == std::string::npos ? "" : kv.substr(0, eq);
     std::string value = eq == std::string::npos ? "" : kv.substr(eq + 1);
@@ -848,7 +893,7 @@ ActionResult stage_action(Journal& journal, const ActionRequest& request, const 
     throw Error(ErrorKind::usage, fmt::format("action '{}'", printable(request.action)), "is not an action",
                 suggestion ? fmt::format("did you mean '{}'?", *suggestion) : "actions: open, review, ship, receive, ...");
   }
-  for (const auto& [name, values] : request.options) {
+  for (const auto& [name, value] : request.options) {
     if (name == "at" || name == "key") continue;
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       auto suggestion = closest_match(name, allowed);

@@ -5,10 +5,11 @@
 // `rma import`, so an imported row is judged exactly as if it had been typed.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "journal.hpp"
@@ -20,14 +21,19 @@ namespace rma {
 struct ActionRequest {
   std::string action;    // open, review, ship, receive, repair, refund, contact, note, ...
   std::string case_ref;  // a case id, or ext:REF; empty for open
-  // Long option names without dashes ("kind", "need-info", "keep-goods"); a flag holds "".
-  // Repeatable options (--evidence, --deduct, --set) hold several values.
-  std::map<std::string, std::vector<std::string>> options;
+  // Long option names without dashes ("kind", "need-info", "keep-goods") and their values,
+  // sorted by name; a flag holds "". A repeatable option (--evidence, --deduct, --set) has
+  // an entry per value, in the order given. One flat vector, as a batch keeps a request per
+  // row (a map of vectors cost four allocations a row more).
+  std::vector<std::pair<std::string, std::string>> options;
 
-  bool has(const std::string& name) const { return options.contains(name); }
-  std::optional<std::string> get(const std::string& name) const;
-  void set(const std::string& name, std::string value) { options[name] = {std::move(value)}; }
-  void add(const std::string& name, std::string value) { options[name].push_back(std::move(value)); }
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+  const std::string* find(std::string_view name) const;   // the last value given; null when absent
+  std::optional<std::string> get(std::string_view name) const;  // the same, copied
+  std::vector<std::string> all(std::string_view name) const;    // every value given, in order
+  void set(const std::string& name, std::string value);    // replaces any values given before
+  void add(const std::string& name, std::string value);    // one value more
+  void set_all(const std::string& name, const std::vector<std::string>& values);
 };
 
 // The options each action accepts (for import headers and for completions).

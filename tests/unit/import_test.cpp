@@ -18,7 +18,7 @@ TEST_CASE("CSV rows become requests: empty cells are absent, repeatable options 
   CHECK(rows[0].request.action == "note");
   CHECK(rows[0].request.case_ref == "RMA-261123-SH-0001");
   CHECK(rows[0].request.get("note").value() == "a, \"b\"");
-  CHECK(rows[0].request.options.at("evidence") == std::vector<std::string>{"x", "y"});
+  CHECK(rows[0].request.all("evidence") == std::vector<std::string>{"x", "y"});
   CHECK_FALSE(rows[0].request.has("approve"));
   CHECK(errors.empty());
 }

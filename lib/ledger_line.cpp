@@ -214,11 +214,11 @@ Instant event_time(const Event& event) {
   return event.recorded;
 }
 
-std::string event_body(const Event& event) {
+std::string event_body(const Event& event, std::size_t room_after) {
   std::string out = format_utc(event.recorded);
   std::size_t size = out.size() + event.case_id.size() + event.action.size() + event.by.size() + 32;
   for (const auto& f : event.fields) size += f.key.size() + f.value.size() + 4;
-  out.reserve(size + 36);  // and " h=<32 hex>" with its LF, which seal_event appends in place
+  out.reserve(size + room_after);
   out += ' ';
   out += event.case_id;
   out += ' ';
@@ -276,9 +276,9 @@ bool chain_hash_matches(std::string_view previous_hash, std::string_view body, s
   return std::string_view(hex.data(), hex.size()) == expected;
 }
 
-std::string seal_body(Event& event, std::string_view previous_hash) {
+std::string seal_body(Event& event, std::string_view previous_hash, std::size_t room_after) {
   canonicalize(event);
-  std::string body = event_body(event);
+  std::string body = event_body(event, room_after);
   event.hash = chain_hash(previous_hash, body);
   return body;
 }
@@ -290,7 +290,7 @@ void append_hash_suffix(std::string& out, std::string_view hash) {
 }
 
 std::string seal_event(Event& event, std::string_view previous_hash) {
-  std::string line = seal_body(event, previous_hash);
+  std::string line = seal_body(event, previous_hash, hash_suffix_size(kZeroHash));  // appended in place
   append_hash_suffix(line, event.hash);
   return line;
 }

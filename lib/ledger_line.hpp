@@ -89,14 +89,16 @@ std::optional<LineError> parse_line_into(std::string_view line, Event& out, std:
 // When the fact happened: `at` where the event has a valid one, else `recorded`.
 Instant event_time(const Event& event);
 
-// The canonical text of an event up to, not including, " h=".
-std::string event_body(const Event& event);
+// The canonical text of an event up to, not including, " h=", with room reserved for
+// `room_after` bytes more (the " h=<hash>" and LF of a line built in place).
+std::string event_body(const Event& event, std::size_t room_after = 0);
 // First 32 hex digits of SHA-256 over `previous_hash`, one space, and `body`.
 std::string chain_hash(std::string_view previous_hash, std::string_view body);
 // chain_hash(previous_hash, body) == expected, without building a string (for check).
 bool chain_hash_matches(std::string_view previous_hash, std::string_view body, std::string_view expected);
-// Puts the fields in canonical order, computes and sets `hash`, and returns the body.
-std::string seal_body(Event& event, std::string_view previous_hash);
+// Puts the fields in canonical order, computes and sets `hash`, and returns the body (with
+// room for `room_after` bytes more, as event_body).
+std::string seal_body(Event& event, std::string_view previous_hash, std::size_t room_after = 0);
 // seal_body, and the whole line with its LF.
 std::string seal_event(Event& event, std::string_view previous_hash);
 // What a written line holds after its body: " h=", the hash, LF.

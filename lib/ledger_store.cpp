@@ -48,22 +48,38 @@ bool is_month_folder(const std::string& name) {
          std::all_of(name.begin(), name.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
 }
 
-// Reads the rest of an open file into `data`, up to `limit` bytes.
+// Reads the rest of an open file into `data`, up to `limit` bytes. `expected` bytes (the
+// size fstat gave) are read in place; the end of the file is then confirmed through a small
+// buffer of its own, so that a file read whole is not copied into a string twice its size
+// (as growing `data` past `expected` would), and a file that grew while it was read is
+// still read to its end.
 bool read_all(int fd, std::size_t expected, std::string& data, std::string& problem, std::size_t limit = SIZE_MAX) {
+  auto read_some = [&](char* into, std::size_t n) -> ssize_t {
+    while (true) {
+      ssize_t r = ::read(fd, into, n);
+      if (r >= 0 || errno != EINTR) {
+        if (r < 0) problem = std::strerror(errno);
+        return r;
+      }
+    }
+  };
   data.resize(std::min(expected, limit));
   std::size_t got = 0;
-  while (got < limit) {
-    if (got == data.size()) data.resize(std::min(limit, data.size() + 65536));  // grew while we read
-    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      problem = std::strerror(errno);
-      return false;
-    }
-    if (n == 0) break;
+  while (got < data.size()) {
+    ssize_t n = read_some(data.data() + got, data.size() - got);
+    if (n < 0) return false;
+    if (n == 0) break;  // shrank while we read
     got += static_cast<std::size_t>(n);
   }
   data.resize(got);
+  std::array<char, 65536> more;  // grew while we read
+  while (got < limit) {
+    ssize_t n = read_some(more.data(), std::min(more.size(), limit - got));
+    if (n < 0) return false;
+    if (n == 0) break;
+    data.append(more.data(), static_cast<std::size_t>(n));
+    got += static_cast<std::size_t>(n);
+  }
   return true;
 }
 

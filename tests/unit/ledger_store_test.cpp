@@ -32,6 +32,28 @@ Instant t(const char* text) { return parse_time(text, shanghai()); }
 
 }  // namespace
 
+TEST_CASE("a file read whole is held in a string of its own size, not twice it; a limit ends the read; a file that grows is read to its end") {
+  TempDir dir;
+  std::string content;
+  for (int i = 0; content.size() < 3'000'000; ++i) content += fmt::format("line {} of a file read whole\n", i);
+  auto path = dir.path() / "big.rma";
+  test::spit(path, content);
+  std::string data, problem;
+  FileIdentity identity;
+  REQUIRE(read_regular_file(path, data, problem, &identity));
+  CHECK(data == content);
+  CHECK(identity.size == content.size());
+  CHECK(data.capacity() < content.size() + 65536);  // grown past its size, it would be copied into twice that
+
+  REQUIRE(read_regular_file(path, data, problem, nullptr, 1000));
+  CHECK(data == content.substr(0, 1000));
+
+  // /proc files say they are empty and are not: what follows the size fstat gave is read too.
+  REQUIRE(read_regular_file("/proc/self/status", data, problem));
+  CHECK(data.starts_with("Name:"));
+  CHECK(data.find("\nPid:") != std::string::npos);
+}
+
 TEST_CASE("appending creates the month file with its header and chains each case") {
   TempDir dir;
   auto root = test::make_workspace(dir);

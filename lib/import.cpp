@@ -246,8 +246,8 @@ ImportReport run_import(Journal& journal, const std::vector<ImportRow>& rows, st
           throw Error(ErrorKind::usage, "row", "has no action", "fill the action column: open, review, refund, ...");
         ActionResult r = stage_action(journal, row.request, env);
         if (r.freeze) to_freeze.push_back(*r.freeze);
-        if (r.already_recorded) report.already.push_back({i, nullptr, std::move(r.case_id)});
-        else report.applied.push_back({i, std::move(r.appended), {}});
+        if (r.already_recorded) report.already.push_back({nullptr, std::move(r.case_id)});
+        else report.applied.push_back({std::move(r.appended), {}});
       } catch (const Error& e) {
         report.bad.push_back({row.line, e.kind(), e.subject() + ": " + e.why(), e.hint()});
       }

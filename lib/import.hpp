@@ -36,10 +36,8 @@ std::vector<ImportRow> read_import_rows(const std::string& text, const std::stri
                                         std::vector<RowError>& row_errors);
 
 // What one row did. A batch keeps one for each row, so it holds no more than the report
-// needs (not the ActionResult's summary and state, which would be half the memory a row
-// costs).
+// needs: not the whole ActionResult, whose summary and state came to about 300 bytes a row.
 struct ImportedRow {
-  std::size_t row = 0;  // its index in the rows given to run_import
   std::shared_ptr<const Appended> appended;  // the event it staged (null: done before)
   std::string done_on;  // done before: the case it was done on (an appended row's is its event's)
   const std::string& case_id() const { return appended ? appended->event().case_id : done_on; }

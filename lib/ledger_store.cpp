@@ -216,12 +216,10 @@ void each_line(std::string_view text, const std::string& rel, std::vector<Ledger
 void scan_file(const fs::path& root, const std::string& rel, std::string& data, std::vector<LedgerIssue>& issues,
                Event& event, const std::function<void(std::size_t, std::string_view, std::uint32_t)>& on_event) {
   std::string problem;
-  auto read = read_regular_file(root / rel, problem);
-  if (!read) {
+  if (!read_regular_file(root / rel, data, problem)) {
     issues.push_back(unreadable_issue(rel, problem));
     return;
   }
-  data = std::move(*read);
   each_line(data, rel, issues, [&](std::string_view line, std::uint32_t line_no) {
     std::size_t body_length = 0;
     if (auto err = parse_line_into(line, event, body_length)) {

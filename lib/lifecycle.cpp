@@ -44,11 +44,7 @@ std::vector<std::string> ActionRequest::all(std::string_view name) const {
 
 void ActionRequest::set(const std::string& name, std::string value) {
   auto [from, to] = entries_of(options, name);
-  if (to - from == 1) {
-    from->second = std::move(value);
-  } else {
-    options.emplace(options.erase(from, to), name, std::move(value));
-  }
+  options.emplace(options.erase(from, to), name, std::move(value));
 }
 
 void ActionRequest::add(const std::string& name, std::string value) {
